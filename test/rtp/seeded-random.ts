@@ -24,7 +24,7 @@ export function mutate(random: () => number, source: Uint8Array): Uint8Array {
   return bytes;
 }
 
-export function hex(text: string): Uint8Array {
+export function hex(text: string): Uint8Array<ArrayBuffer> {
   const digits = text.replace(/\s+/g, "");
-  return Uint8Array.from(digits.match(/../g) ?? [], (pair) => parseInt(pair, 16));
+  return new Uint8Array((digits.match(/../g) ?? []).map((pair) => parseInt(pair, 16)));
 }
