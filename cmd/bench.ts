@@ -1,0 +1,95 @@
+// `rtsp bench [URL]`: frame pacing against the 50 ms target and how far one server scales.
+import { basename, extname } from "node:path";
+import { defineCommand } from "citty";
+import { consola } from "consola";
+import { dialectArg, parseInteger, parsePort, parsePositiveNumber, UsageError } from "../lib/cli/arguments.ts";
+import { runBenchStep, type BenchStepReport } from "../lib/bench/bench-run.ts";
+import { renderChartSvg } from "../lib/bench/chart-svg.ts";
+import type { BenchDialect } from "../lib/bench/control-connection.ts";
+import { detectDialect } from "../lib/bench/dialect.ts";
+import { startLocalServer } from "../lib/bench/local-server.ts";
+import { describeMachine } from "../lib/bench/machine.ts";
+import type { BenchTransport } from "../lib/bench/probe-stream.ts";
+import { formatReportTable } from "../lib/bench/report-table.ts";
+import { UdpPortAllocator } from "../lib/bench/udp-ports.ts";
+
+const MAX_CLIENTS = 5000;
+const SETUP_BATCH = 50;
+
+export default defineCommand({
+  meta: {
+    name: "bench",
+    description: "Measure frame pacing against the 50 ms target, and how many streams one server sustains",
+  },
+  args: {
+    url: {
+      type: "positional",
+      required: false,
+      description: "Server to measure; without it, `rtsp serve` is started in a separate process on a free port",
+    },
+    clients: { type: "string", default: "1", description: "Concurrent streams, or a list (1,10,100,1000) to sweep, one fresh local server per step" },
+    duration: { type: "string", default: "20", description: "Seconds measured once every stream is playing" },
+    json: { type: "string", description: "Write the full report (every step, every stream) as JSON to this file" },
+    svg: { type: "string", description: "Write a chart of interval and deviation over time (one file per step when sweeping: NAME-<clients>.svg)" },
+    ...dialectArg,
+    transport: { type: "enum", options: ["udp", "tcp"], default: "udp", description: "RTP over UDP, or interleaved on the RTSP connection" },
+    "port-base": { type: "string", default: "40000", description: "First local UDP port of the measuring clients (two per stream)" },
+    movie: { type: "string", description: "Movie for the local server (default: the bundled sample)" },
+    "server-pid": { type: "string", description: "Sample this process's CPU and RSS (a server given by URL that runs on this machine)" },
+  },
+  async run({ args }) {
+    const clientSteps = parseClientSteps(args.clients);
+    const durationSeconds = parsePositiveNumber("duration", args.duration);
+    const ports = new UdpPortAllocator(parsePort("port-base", args["port-base"]));
+    const transport = args.transport as BenchTransport;
+    const givenPid = args["server-pid"] === undefined ? null : parseInteger("server-pid", args["server-pid"], 1, 2 ** 22);
+    if (args.url && args.movie) throw new UsageError("--movie is for the local server; a server given by URL serves its own");
+    if (!args.url && givenPid !== null) throw new UsageError("--server-pid is for a server given by URL; the local one is sampled anyway");
+
+    const machine = describeMachine();
+    const steps: BenchStepReport[] = [];
+    for (const clients of clientSteps) {
+      const local = args.url
+        ? undefined
+        : await startLocalServer({ root: args.movie, moviePath: args.movie ? basename(args.movie) : "movie.Mjpeg" });
+      try {
+        const url = local?.url ?? args.url!;
+        const dialect: BenchDialect = args.dialect === "auto" ? await detectDialect(url) : (args.dialect as BenchDialect);
+        consola.info(`${clients} client(s) → ${url} (${dialect}, ${dialect === "lab" ? "udp" : transport}), ${durationSeconds} s`);
+        steps.push(
+          await runBenchStep({
+            url,
+            clients,
+            durationSeconds,
+            dialect,
+            transport: dialect === "lab" ? "udp" : transport,
+            ports,
+            serverPid: local?.pid ?? givenPid,
+            setupBatch: SETUP_BATCH,
+            onProgress: (message) => consola.info(message),
+          }),
+        );
+      } finally {
+        await local?.stop();
+      }
+    }
+
+    console.log(formatReportTable(steps));
+    if (args.json) await Bun.write(args.json, JSON.stringify({ machine, command: process.argv.slice(1), steps }, null, 2) + "\n");
+    if (args.svg) {
+      for (const step of steps) await Bun.write(chartPath(args.svg, step.clients, steps.length > 1), renderChartSvg(step));
+    }
+  },
+});
+
+function parseClientSteps(value: string): number[] {
+  const steps = value.split(",").map((part) => parseInteger("clients", part, 1, MAX_CLIENTS));
+  if (steps.length === 0) throw new UsageError("--clients needs at least one count");
+  return steps;
+}
+
+function chartPath(path: string, clients: number, sweeping: boolean): string {
+  if (!sweeping) return path;
+  const extension = extname(path);
+  return `${path.slice(0, path.length - extension.length)}-${clients}${extension || ".svg"}`;
+}

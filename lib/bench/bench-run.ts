@@ -1,0 +1,106 @@
+// One bench step: N measuring clients against one server for a fixed window, and what they measured.
+import type { FrameArrival } from "../client/frame-timing.ts";
+import type { BenchDialect } from "./control-connection.ts";
+import { poolStreams, summarizeStream, type PooledPacing, type StreamPacing, type StreamRecord } from "./pacing.ts";
+import { ProbeStream, type BenchTransport } from "./probe-stream.ts";
+import { ProcessSampler, type ProcessUsage } from "./proc-stat.ts";
+import { buildTimeline, type TimelinePoint } from "./timeline.ts";
+import type { UdpPortAllocator } from "./udp-ports.ts";
+
+export interface BenchStepOptions {
+  url: string;
+  clients: number;
+  durationSeconds: number;
+  dialect: BenchDialect;
+  transport: BenchTransport;
+  ports: UdpPortAllocator;
+  /** The server's process, sampled through /proc when it runs on this machine. */
+  serverPid: number | null;
+  /** Streams set up concurrently; batches keep setup from being the bottleneck (or a SYN flood). */
+  setupBatch: number;
+  onProgress?: (message: string) => void;
+}
+
+export interface BenchStepReport {
+  url: string;
+  dialect: BenchDialect;
+  transport: BenchTransport;
+  clients: number;
+  /** Streams that reached PLAY. */
+  streamsPlaying: number;
+  setupFailures: number;
+  firstSetupError?: string;
+  setupSeconds: number;
+  /** The measurement window: from the last PLAY reply (every stream playing) to the end of the run. */
+  windowSeconds: number;
+  periodMs: number;
+  pacing: PooledPacing;
+  server: ProcessUsage | null;
+  /** The bench process itself, % of one core over the window: near 100 means the measurer, not the server, limits. */
+  measurer: { cpuPercent: number };
+  streams: StreamPacing[];
+  timeline: TimelinePoint[];
+}
+
+const TEARDOWN_BATCH = 100;
+
+export async function runBenchStep(options: BenchStepOptions): Promise<BenchStepReport> {
+  const progress = options.onProgress ?? (() => {});
+  const setupStart = performance.now();
+  const streams: ProbeStream[] = [];
+  const errors: string[] = [];
+  for (let first = 0; first < options.clients; first += options.setupBatch) {
+    const batch = Math.min(options.setupBatch, options.clients - first);
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: batch }, () =>
+        ProbeStream.play({ url: options.url, dialect: options.dialect, transport: options.transport, ports: options.ports }),
+      ),
+    );
+    for (const outcome of outcomes) {
+      if (outcome.status === "fulfilled") streams.push(outcome.value);
+      else errors.push((outcome.reason as Error).message);
+    }
+    if (options.clients > options.setupBatch) progress(`${streams.length}/${options.clients} streams playing`);
+  }
+  if (streams.length === 0) throw new Error(`no stream could be set up: ${errors[0] ?? "no clients requested"}`);
+  const setupSeconds = (performance.now() - setupStart) / 1000;
+
+  const windowStart = Math.max(...streams.map((stream) => stream.playReplyMs!));
+  const serverSampler = options.serverPid === null ? undefined : new ProcessSampler(options.serverPid);
+  serverSampler?.start();
+  const cpuBefore = process.cpuUsage();
+  await Bun.sleep(Math.max(0, windowStart + options.durationSeconds * 1000 - performance.now()));
+  const windowEnd = performance.now();
+  const cpu = process.cpuUsage(cpuBefore);
+  const server = serverSampler?.stop() ?? null;
+
+  const windowed = streams.map((stream) => inWindow(stream.frames, windowStart, windowEnd));
+  for (let first = 0; first < streams.length; first += TEARDOWN_BATCH) {
+    await Promise.all(streams.slice(first, first + TEARDOWN_BATCH).map((stream) => stream.close()));
+  }
+
+  const periodMs = streams[0].periodMs;
+  const records: StreamRecord[] = streams.map((stream, i) => ({ frames: windowed[i], firstFrameAfterPlayMs: stream.firstFrameAfterPlayMs }));
+  const windowMs = windowEnd - windowStart;
+  return {
+    url: options.url,
+    dialect: options.dialect,
+    transport: options.transport,
+    clients: options.clients,
+    streamsPlaying: streams.length,
+    setupFailures: errors.length,
+    ...(errors.length > 0 ? { firstSetupError: errors[0] } : {}),
+    setupSeconds,
+    windowSeconds: windowMs / 1000,
+    periodMs,
+    pacing: poolStreams(records, periodMs),
+    server,
+    measurer: { cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / windowMs },
+    streams: records.map((record) => summarizeStream(record, periodMs)),
+    timeline: buildTimeline(windowed, periodMs, windowStart, windowEnd),
+  };
+}
+
+function inWindow(frames: readonly FrameArrival[], startMs: number, endMs: number): FrameArrival[] {
+  return frames.filter((frame) => frame.arrivalMs >= startMs && frame.arrivalMs <= endMs);
+}

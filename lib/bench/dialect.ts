@@ -1,0 +1,17 @@
+// `--dialect auto`: a standard server answers OPTIONS; the lab's Python server ignores what it does not know.
+import { ControlConnection, type BenchDialect } from "./control-connection.ts";
+
+const OPTIONS_TIMEOUT_MS = 2_000;
+
+export async function detectDialect(url: string): Promise<BenchDialect> {
+  const { hostname, port } = new URL(url);
+  const control = await ControlConnection.open(hostname, Number(port || 554), "rtsp");
+  try {
+    const { response } = await control.request("OPTIONS", url, [], OPTIONS_TIMEOUT_MS);
+    return response.status === 200 ? "rtsp" : "lab";
+  } catch {
+    return "lab";
+  } finally {
+    control.close();
+  }
+}

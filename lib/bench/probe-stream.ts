@@ -1,0 +1,157 @@
+// One light measuring client: RTSP control to PLAY, then only the arrival time of each frame's last packet
+// (standard: the RTP marker packet; lab: the frame's single datagram). No reassembly, no decoding, so 1000 of
+// these fit in one process.
+import type { FrameArrival } from "../client/frame-timing.ts";
+import { getHeader, type RtspResponse } from "../rtsp/message.ts";
+import { parseSessionHeader } from "../rtsp/session-header.ts";
+import { parseSdp } from "../sdp/session-description.ts";
+import { ControlConnection, type BenchDialect } from "./control-connection.ts";
+import type { ReceiveSocket, UdpPortAllocator } from "./udp-ports.ts";
+
+export type BenchTransport = "udp" | "tcp";
+
+export interface ProbeOptions {
+  url: string;
+  dialect: BenchDialect;
+  transport: BenchTransport;
+  ports: UdpPortAllocator;
+}
+
+const DEFAULT_PERIOD_MS = 50;
+const JPEG_CLOCK_RATE = 90_000;
+
+export class ProbeStream {
+  readonly frames: FrameArrival[] = [];
+  packets = 0;
+  /** From SDP a=framerate when the server gives one, else the 50 ms target. */
+  periodMs = DEFAULT_PERIOD_MS;
+  playReplyMs: number | null = null;
+  firstFrameMs: number | null = null;
+  private firstTimestamp: number | undefined;
+  private control: ControlConnection | undefined;
+  private sockets: ReceiveSocket[] = [];
+  private session = "";
+  private aggregateUri = "";
+
+  private constructor(private readonly options: ProbeOptions) {}
+
+  /** Connects, sets up and plays; on failure everything opened so far is closed before the error propagates. */
+  static async play(options: ProbeOptions): Promise<ProbeStream> {
+    const stream = new ProbeStream(options);
+    try {
+      await (options.dialect === "lab" ? stream.playLab() : stream.playStandard());
+    } catch (error) {
+      stream.closeSockets();
+      throw error;
+    }
+    return stream;
+  }
+
+  get firstFrameAfterPlayMs(): number | null {
+    return this.playReplyMs === null || this.firstFrameMs === null ? null : this.firstFrameMs - this.playReplyMs;
+  }
+
+  /** TEARDOWN (best effort: a server that already ended the session is fine), then close every socket. */
+  async close(): Promise<void> {
+    try {
+      const headers: [string, string][] = [["Session", this.session]];
+      await this.control?.request("TEARDOWN", this.aggregateUri, headers, 3_000);
+    } catch {
+      // The measurement is already taken; a lost TEARDOWN reply changes nothing.
+    }
+    this.closeSockets();
+  }
+
+  private closeSockets(): void {
+    this.control?.close();
+    for (const socket of this.sockets) socket.close();
+    this.sockets = [];
+  }
+
+  private async playLab(): Promise<void> {
+    const url = new URL(this.options.url);
+    this.control = await ControlConnection.open(url.hostname, Number(url.port || 554), "lab");
+    const { rtp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onLabDatagram(datagram, arrivalMs), false);
+    this.sockets.push(rtp);
+    // The lab server reads the port as the fourth space-separated word of this exact line.
+    this.aggregateUri = decodeURIComponent(url.pathname.replace(/^\//, ""));
+    const setup = await this.control.request("SETUP", this.aggregateUri, [["Transport", `RTP/UDP; client_port= ${rtp.port}`]]);
+    this.session = sessionOf(expectOk("SETUP", setup.response));
+    const play = await this.control.request("PLAY", this.aggregateUri, [["Session", this.session]]);
+    expectOk("PLAY", play.response);
+    this.playReplyMs = play.arrivalMs;
+  }
+
+  private async playStandard(): Promise<void> {
+    const url = new URL(this.options.url);
+    const tcp = this.options.transport === "tcp";
+    this.control = await ControlConnection.open(url.hostname, Number(url.port || 554), "rtsp", (channel, payload, arrivalMs) => {
+      if (channel === 0) this.onRtpPacket(payload, arrivalMs);
+    });
+    const describe = await this.control.request("DESCRIBE", this.options.url, [["Accept", "application/sdp"]]);
+    const sdp = parseSdp(new TextDecoder().decode(expectOk("DESCRIBE", describe.response).body));
+    const video = sdp.media.find((media) => media.type === "video");
+    if (!video) throw new Error("DESCRIBE: the SDP has no video stream");
+    if (video.framerate) this.periodMs = 1000 / video.framerate;
+    this.aggregateUri = getHeader(describe.response.headers, "Content-Base") ?? this.options.url;
+    const trackUri = resolveControl(this.aggregateUri, video.control ?? sdp.control);
+
+    let transport: string;
+    if (tcp) {
+      transport = "RTP/AVP/TCP;unicast;interleaved=0-1";
+    } else {
+      const { rtp, rtcp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onRtpPacket(datagram, arrivalMs), true);
+      this.sockets.push(rtp, rtcp!);
+      transport = `RTP/AVP;unicast;client_port=${rtp.port}-${rtcp!.port}`;
+    }
+    const setup = await this.control.request("SETUP", trackUri, [["Transport", transport]]);
+    this.session = sessionOf(expectOk("SETUP", setup.response));
+    const play = await this.control.request("PLAY", resolveControl(this.aggregateUri, sdp.control), [
+      ["Session", this.session],
+      ["Range", "npt=0-"],
+    ]);
+    expectOk("PLAY", play.response);
+    this.playReplyMs = play.arrivalMs;
+  }
+
+  /** Hot path: read the three header fields in place instead of decoding the packet. */
+  private onRtpPacket(packet: Uint8Array, arrivalMs: number): void {
+    this.packets++;
+    if (packet.length < 12 || (packet[1] & 0x80) === 0) return;
+    const timestamp = ((packet[4] << 24) | (packet[5] << 16) | (packet[6] << 8) | packet[7]) >>> 0;
+    this.firstTimestamp ??= timestamp;
+    // Signed 32-bit difference, so a wrap of the RTP clock or a frame reordered before the first stays right.
+    const ticks = (timestamp - this.firstTimestamp) | 0;
+    this.record(1 + Math.round(ticks / ((JPEG_CLOCK_RATE * this.periodMs) / 1000)), arrivalMs);
+  }
+
+  /** The lab's RTP sequence number is the frame number. */
+  private onLabDatagram(datagram: Uint8Array, arrivalMs: number): void {
+    this.packets++;
+    if (datagram.length < 12) return;
+    this.record((datagram[2] << 8) | datagram[3], arrivalMs);
+  }
+
+  private record(number: number, arrivalMs: number): void {
+    this.firstFrameMs ??= arrivalMs;
+    this.frames.push({ number, arrivalMs });
+  }
+}
+
+function expectOk(method: string, response: RtspResponse): RtspResponse {
+  if (response.status !== 200) throw new Error(`${method}: ${response.status} ${response.reason}`);
+  return response;
+}
+
+function sessionOf(response: RtspResponse): string {
+  const value = getHeader(response.headers, "Session");
+  if (!value) throw new Error("SETUP: the reply has no Session header");
+  return parseSessionHeader(value).id;
+}
+
+/** An SDP a=control is absolute, `*` (the base itself) or relative to the Content-Base. */
+function resolveControl(base: string, control: string | undefined): string {
+  if (!control || control === "*") return base;
+  if (/^rtsp:\/\//i.test(control)) return control;
+  return base.endsWith("/") ? base + control : `${base}/${control}`;
+}

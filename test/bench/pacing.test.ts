@@ -1,0 +1,90 @@
+import { describe, expect, test } from "bun:test";
+import type { FrameArrival } from "../../lib/client/frame-timing.ts";
+import { countLostFrames, poolStreams, scheduleDeviations, summarizeDeviations, summarizeStream } from "../../lib/bench/pacing.ts";
+
+const frames = (...pairs: [number, number][]): FrameArrival[] => pairs.map(([number, arrivalMs]) => ({ number, arrivalMs }));
+
+describe("scheduleDeviations", () => {
+  test("measures each arrival against first arrival + (number − first) × period", () => {
+    expect(scheduleDeviations(frames([1, 1000], [2, 1051], [3, 1099], [4, 1150.5]), 50)).toEqual([0, 1, 1, 0.5]);
+  });
+
+  test("a lost frame does not shift the schedule of the frames after it", () => {
+    // Frame 3 never came; frame 4 is on time at 1000 + 3 × 50.
+    expect(scheduleDeviations(frames([1, 1000], [2, 1050], [4, 1150]), 50)).toEqual([0, 0, 0]);
+  });
+
+  test("a sender that sleeps 50 ms after each send accumulates its lateness", () => {
+    expect(scheduleDeviations(frames([1, 0], [2, 50.4], [3, 100.8], [4, 151.2]), 50).map((d) => +d.toFixed(6))).toEqual([0, 0.4, 0.8, 1.2]);
+  });
+
+  test("no frames, no deviations", () => {
+    expect(scheduleDeviations([], 50)).toEqual([]);
+  });
+});
+
+describe("summarizeDeviations", () => {
+  test("nearest-rank p50 and p99, and the maximum", () => {
+    const values = Array.from({ length: 100 }, (_, i) => i + 1); // 1..100
+    expect(summarizeDeviations(values.reverse())).toEqual({ p50: 50, p99: 99, max: 100 });
+  });
+
+  test("zeros when empty", () => {
+    expect(summarizeDeviations([])).toEqual({ p50: 0, p99: 0, max: 0 });
+  });
+});
+
+describe("countLostFrames", () => {
+  test.each([
+    [[1, 2, 3, 4], 0],
+    [[1, 2, 5], 2],
+    [[10, 12, 11, 14], 1],
+    [[7], 0],
+    [[], 0],
+    [[3, 3, 4], 0],
+  ])("%p → %p lost", (numbers, lost) => {
+    expect(countLostFrames(numbers.map((number, i) => ({ number, arrivalMs: i })))).toBe(lost);
+  });
+});
+
+describe("summarizeStream", () => {
+  test("combines counts, intervals, deviations, drift and the first-frame delay", () => {
+    const received = frames([1, 100], [2, 150], [3, 201], [5, 302]);
+    expect(summarizeStream({ frames: received, firstFrameAfterPlayMs: 0.4 }, 50)).toEqual({
+      framesReceived: 4,
+      framesLost: 1,
+      intervalMs: { mean: 202 / 3, p50: 51, p99: 101, max: 101 },
+      deviationMs: { p50: 0, p99: 2, max: 2 },
+      driftMs: 2,
+      firstFrameAfterPlayMs: 0.4,
+    });
+  });
+});
+
+describe("poolStreams", () => {
+  test("pools intervals and deviations of every stream and keeps the drift range", () => {
+    const early = frames([1, 0], [2, 49], [3, 98]); // drift −2
+    const late = frames([7, 10], [8, 61], [9, 113]); // drift +3
+    const pooled = poolStreams(
+      [
+        { frames: early, firstFrameAfterPlayMs: 0.5 },
+        { frames: late, firstFrameAfterPlayMs: null },
+      ],
+      50,
+    );
+    expect(pooled.streams).toBe(2);
+    expect(pooled.framesReceived).toBe(6);
+    expect(pooled.framesLost).toBe(0);
+    expect(pooled.intervalMs).toEqual({ mean: (49 + 49 + 51 + 52) / 4, p50: 49, p99: 52, max: 52 });
+    expect(pooled.deviationMs).toEqual({ p50: 1, p99: 3, max: 3 });
+    expect(pooled.driftMs).toEqual({ min: -2, max: 3 });
+    expect(pooled.firstFrameAfterPlayMs).toEqual({ p50: 0.5, max: 0.5 });
+  });
+
+  test("no streams: zeros and no first-frame figure", () => {
+    const pooled = poolStreams([], 50);
+    expect(pooled.framesReceived).toBe(0);
+    expect(pooled.driftMs).toEqual({ min: 0, max: 0 });
+    expect(pooled.firstFrameAfterPlayMs).toBeNull();
+  });
+});
