@@ -40,19 +40,20 @@ export function formatFrameCounter(frameNumber: number, totalFrames: number | nu
   return `${frameNumber} / ${totalFrames ?? "?"}`;
 }
 
+/** Most important first, since a narrow terminal cuts the end off; an error comes right after the state. */
 export function formatStatusLine(status: PlaybackStatus): string {
   const total = status.totalFrames === null ? "?" : formatClock(status.totalFrames / status.fps);
   const parts = [
     status.state,
+    ...(status.error ? [`error: ${status.error}`] : []),
     `frame ${formatFrameCounter(status.frameNumber, status.totalFrames)}`,
     `${formatClock(status.frameNumber / status.fps)} / ${total}`,
     `${status.receivedFps.toFixed(1)} fps`,
     formatBitRate(status.statistics.dataRateBitsPerSecond),
     `loss ${(lossRate(status.statistics) * 100).toFixed(1)}%`,
+    ...(status.skippedFrames > 0 ? [`skipped ${status.skippedFrames}`] : []),
   ];
-  if (status.skippedFrames > 0) parts.push(`skipped ${status.skippedFrames}`);
-  if (status.error) parts.push(`error: ${status.error}`);
-  return ` ${parts.join("  │  ")}`;
+  return ` ${parts.join(" │ ")}`;
 }
 
 /** The statistics panel: the snapshot in full, one figure a line. */
