@@ -1,0 +1,153 @@
+// Everything a run measures, gathered in one place; snapshot() gives the live numbers the report is built from.
+import { ReceiverStats } from "../rtp/receiver-stats.ts";
+import { cumulativeDrift, interArrivalIntervals, summarizeIntervals, type FrameArrival, type IntervalSummary } from "./frame-timing.ts";
+
+export interface ReceivedFrame {
+  /** 1-based frame number in the movie. */
+  number: number;
+  jpeg: Uint8Array;
+  /** Local clock (performance.now() scale), ms. */
+  arrivalMs: number;
+}
+
+export interface PacketCounts {
+  received: number;
+  expected: number;
+  lost: number;
+  late: number;
+  outOfOrder: number;
+  duplicates: number;
+}
+
+export interface SenderReportFigures {
+  packetCount: number;
+  octetCount: number;
+}
+
+export interface StatisticsSnapshot {
+  framesReceived: number;
+  framesDropped: number;
+  bytes: number;
+  /** Number of the last frame received, 0 before the first. */
+  lastFrameNumber: number;
+  packets: PacketCounts;
+  jitterMs: number;
+  intervals: IntervalSummary;
+  targetPeriodMs: number;
+  driftMs: number;
+  /** PLAY reply (or start) to the last frame, seconds. */
+  durationSeconds: number;
+  dataRateBitsPerSecond: number;
+  firstFrameAfterPlayMs: number | null;
+  server?: SenderReportFigures;
+}
+
+const JPEG_CLOCK_RATE = 90000;
+
+/**
+ * Packet figures are summed over segments: a seek makes the sender's sequence numbers jump (the lab numbers packets by
+ * frame), and RFC 3550 sequence tracking would count the jump as loss.
+ */
+export class PlaybackStatistics {
+  private readonly finishedSegments: PacketCounts[] = [];
+  private segment = new ReceiverStats(JPEG_CLOCK_RATE);
+  private late = 0;
+  private framesDropped = 0;
+  private bytes = 0;
+  private arrivals: FrameArrival[] = [];
+  private playRepliedMs: number | undefined;
+  private firstFrameAfterPlayMs: number | null = null;
+  private senderReport: SenderReportFigures | undefined;
+
+  constructor(
+    readonly fps: number,
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  get targetPeriodMs(): number {
+    return 1000 / this.fps;
+  }
+
+  /** The packet's stats: what ReceiverStats expects, with the receiver's own arrival time. */
+  recordPacket(sequenceNumber: number, rtpTimestamp: number, arrivalMs: number): void {
+    this.segment.record(sequenceNumber, rtpTimestamp, arrivalMs);
+  }
+
+  /** Arrived after its frame was completed or abandoned. */
+  recordLatePacket(): void {
+    this.late++;
+  }
+
+  recordDroppedFrame(): void {
+    this.framesDropped++;
+  }
+
+  recordFrame(frame: ReceivedFrame): void {
+    if (this.arrivals.length === 0 && this.playRepliedMs !== undefined) {
+      this.firstFrameAfterPlayMs = frame.arrivalMs - this.playRepliedMs;
+    }
+    this.arrivals.push({ number: frame.number, arrivalMs: frame.arrivalMs });
+    this.bytes += frame.jpeg.length;
+  }
+
+  /** A new PLAY at another position: restart sequence tracking and the pacing reference. */
+  startSegment(): void {
+    this.finishedSegments.push(this.segmentCounts());
+    this.segment = new ReceiverStats(JPEG_CLOCK_RATE);
+  }
+
+  /** A lab reply is only known complete after silence, so frames may already be here when this is called. */
+  recordPlayReply(atMs: number): void {
+    if (this.playRepliedMs !== undefined) return;
+    this.playRepliedMs = atMs;
+    if (this.arrivals.length > 0) this.firstFrameAfterPlayMs = this.arrivals[0].arrivalMs - atMs;
+  }
+
+  recordSenderReport(figures: SenderReportFigures): void {
+    this.senderReport = figures;
+  }
+
+  /** The RTCP receiver report block for the current segment. */
+  reportBlock(ssrc: number, lastSr: number, delaySinceLastSr: number) {
+    return this.segment.reportBlock(ssrc, lastSr, delaySinceLastSr);
+  }
+
+  snapshot(): StatisticsSnapshot {
+    const counts = [...this.finishedSegments, this.segmentCounts()];
+    const sum = (pick: (c: PacketCounts) => number) => counts.reduce((total, c) => total + pick(c), 0);
+    const received = sum((c) => c.received);
+    const expected = sum((c) => c.expected);
+    const arrivalsMs = this.arrivals.map((a) => a.arrivalMs);
+    const last = this.arrivals.at(-1);
+    const startMs = this.playRepliedMs ?? this.arrivals[0]?.arrivalMs;
+    const endMs = last?.arrivalMs ?? this.now();
+    const durationSeconds = startMs === undefined ? 0 : Math.max(0, endMs - startMs) / 1000;
+    return {
+      framesReceived: this.arrivals.length,
+      framesDropped: this.framesDropped,
+      bytes: this.bytes,
+      lastFrameNumber: last?.number ?? 0,
+      packets: {
+        received,
+        expected,
+        lost: Math.max(0, sum((c) => c.lost)),
+        late: this.late,
+        outOfOrder: sum((c) => c.outOfOrder),
+        duplicates: sum((c) => c.duplicates),
+      },
+      jitterMs: (this.segment.jitter / JPEG_CLOCK_RATE) * 1000,
+      intervals: summarizeIntervals(interArrivalIntervals(arrivalsMs)),
+      targetPeriodMs: this.targetPeriodMs,
+      driftMs: cumulativeDrift(this.arrivals, this.targetPeriodMs),
+      durationSeconds,
+      dataRateBitsPerSecond: durationSeconds > 0 ? (this.bytes * 8) / durationSeconds : 0,
+      firstFrameAfterPlayMs: this.firstFrameAfterPlayMs,
+      server: this.senderReport,
+    };
+  }
+
+  private segmentCounts(): PacketCounts {
+    const s = this.segment;
+    return { received: s.received, expected: s.expected, lost: s.lost, late: 0, outOfOrder: s.outOfOrder, duplicates: s.duplicates };
+  }
+}

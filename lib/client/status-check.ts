@@ -1,0 +1,10 @@
+// Turns a non-2xx reply into the one-line error a user sees.
+import { ClientError } from "./client-error.ts";
+import type { RtspReply } from "./rtsp-connection.ts";
+
+/** Throws ClientError("status") such as "server answered 404 Not Found for movie.Mjpeg". */
+export function requireSuccess(reply: RtspReply, target: string): RtspReply {
+  if (reply.status >= 200 && reply.status < 300) return reply;
+  const reason = reply.reason.trim();
+  throw new ClientError("status", `server answered ${reply.status}${reason ? ` ${reason}` : ""} for ${target}`, reply.status);
+}

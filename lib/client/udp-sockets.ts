@@ -1,0 +1,49 @@
+// UDP receive sockets: one port for the lab, an even RTP port with RTCP on the next one for the standard path.
+import type { udp } from "bun";
+
+export type DatagramHandler = (datagram: Uint8Array, port: number, address: string) => void;
+export type UdpReceiver = udp.Socket<"buffer">;
+
+export async function bindUdp(port: number, onDatagram: DatagramHandler): Promise<UdpReceiver> {
+  try {
+    return await Bun.udpSocket({
+      port,
+      socket: { data: (_socket, data, fromPort, fromAddress) => onDatagram(new Uint8Array(data), fromPort, fromAddress) },
+    });
+  } catch (error) {
+    throw new Error(`cannot receive on UDP port ${port}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+export interface UdpPair {
+  rtp: UdpReceiver;
+  rtcp: UdpReceiver;
+}
+
+const PAIR_ATTEMPTS = 50;
+
+/** RFC 3550 §11: RTP on an even port, RTCP on the odd port above it. `port` 0 picks a free pair. */
+export async function bindRtpRtcpPair(port: number, onRtp: DatagramHandler, onRtcp: DatagramHandler): Promise<UdpPair> {
+  if (port !== 0) {
+    if (port % 2 !== 0) throw new Error(`the RTP client port must be even (RTCP uses the next one), got ${port}`);
+    const rtp = await bindUdp(port, onRtp);
+    try {
+      return { rtp, rtcp: await bindUdp(port + 1, onRtcp) };
+    } catch (error) {
+      rtp.close();
+      throw error;
+    }
+  }
+  for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
+    const rtp = await bindUdp(0, onRtp);
+    if (rtp.port % 2 === 0 && rtp.port < 65535) {
+      try {
+        return { rtp, rtcp: await bindUdp(rtp.port + 1, onRtcp) };
+      } catch {
+        // The odd neighbour is taken: try another pair.
+      }
+    }
+    rtp.close();
+  }
+  throw new Error("cannot find a free even/odd UDP port pair for RTP and RTCP");
+}
