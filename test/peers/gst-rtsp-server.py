@@ -63,23 +63,27 @@ def read_lab_movie(path):
 
 
 class MovieFeeder:
-    """Pushes the movie's frames into one shared appsrc, stamping frame n with pts n x 50 ms."""
+    """Pushes the movie's frames into a media's appsrc, stamping frame n with pts n x 50 ms.
+
+    The shared media is rebuilt after the last client leaves, with a pipeline whose clock starts again at 0,
+    so every new media gets its own count from frame 0.
+    """
 
     def __init__(self, frames):
         self.frames = frames
-        self.pushed = 0
 
     def on_media_configure(self, _factory, media):
-        source = media.get_element().get_by_name("frames")
-        source.connect("need-data", self.on_need_data)
+        pushed = [0]
 
-    def on_need_data(self, source, _length):
-        frame = self.frames[self.pushed % len(self.frames)]
-        buffer = Gst.Buffer.new_wrapped(frame)
-        buffer.pts = self.pushed * FRAME_NS
-        buffer.duration = FRAME_NS
-        self.pushed += 1
-        source.emit("push-buffer", buffer)
+        def on_need_data(source, _length):
+            n = pushed[0]
+            buffer = Gst.Buffer.new_wrapped(self.frames[n % len(self.frames)])
+            buffer.pts = n * FRAME_NS
+            buffer.duration = FRAME_NS
+            pushed[0] = n + 1
+            source.emit("push-buffer", buffer)
+
+        media.get_element().get_by_name("frames").connect("need-data", on_need_data)
 
 
 def main():
