@@ -1,0 +1,73 @@
+// The JPEG headers an RFC 2435 receiver puts back in front of the scan data (RFC 2435 Appendix A and B).
+import { STANDARD_CHROMA_QUANTIZER, STANDARD_HUFFMAN_TABLES, STANDARD_LUMA_QUANTIZER, ZIGZAG_TO_NATURAL, type HuffmanTable } from "./jpeg-tables.ts";
+
+export interface QuantTable {
+  /** Zigzag order, as a DQT segment stores it: 64 entries (8-bit) or 128 bytes (16-bit, big-endian). */
+  bytes: Uint8Array;
+  sixteenBit: boolean;
+}
+
+export interface JpegHeaderParameters {
+  /** RFC 2435 type: 0/64 = 4:2:2 (Y 2x1), 1/65 = 4:2:0 (Y 2x2). */
+  type: number;
+  width: number;
+  height: number;
+  restartInterval: number;
+  /** One table serves all three components; two mean luma then chroma. */
+  quantTables: QuantTable[];
+}
+
+const SOI = 0xd8;
+const SOF0 = 0xc0;
+const DHT = 0xc4;
+const DQT = 0xdb;
+const DRI = 0xdd;
+const SOS = 0xda;
+
+/** RFC 2435 Appendix A MakeTables: the Annex K tables scaled for Q 1..99, in zigzag order. */
+export function scaledQuantTables(q: number): [luma: QuantTable, chroma: QuantTable] {
+  const factor = Math.min(99, Math.max(1, q));
+  const scale = factor < 50 ? Math.floor(5000 / factor) : 200 - factor * 2;
+  const scaled = (natural: number[]) => {
+    const bytes = new Uint8Array(64);
+    for (let i = 0; i < 64; i++) {
+      bytes[i] = Math.min(255, Math.max(1, Math.floor((natural[ZIGZAG_TO_NATURAL[i]] * scale + 50) / 100)));
+    }
+    return { bytes, sixteenBit: false };
+  };
+  return [scaled(STANDARD_LUMA_QUANTIZER), scaled(STANDARD_CHROMA_QUANTIZER)];
+}
+
+/** Everything from SOI to the end of the SOS header (RFC 2435 Appendix B MakeHeaders). */
+export function buildJpegHeaders(parameters: JpegHeaderParameters): Uint8Array {
+  const bytes: number[] = [0xff, SOI];
+  const segment = (marker: number, body: number[]) => bytes.push(0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body);
+
+  const dqt: number[] = [];
+  parameters.quantTables.forEach((table, id) => dqt.push(((table.sixteenBit ? 1 : 0) << 4) | id, ...table.bytes));
+  segment(DQT, dqt);
+
+  const chromaQuantId = parameters.quantTables.length > 1 ? 1 : 0;
+  const lumaSampling = (parameters.type & 0x3f) === 1 ? 0x22 : 0x21;
+  segment(SOF0, [
+    8,
+    parameters.height >> 8,
+    parameters.height & 0xff,
+    parameters.width >> 8,
+    parameters.width & 0xff,
+    3,
+    ...[1, lumaSampling, 0],
+    ...[2, 0x11, chromaQuantId],
+    ...[3, 0x11, chromaQuantId],
+  ]);
+
+  const huffman = (table: HuffmanTable) => [(table.tableClass << 4) | table.tableId, ...table.counts, ...table.symbols];
+  const { lumaDc, lumaAc, chromaDc, chromaAc } = STANDARD_HUFFMAN_TABLES;
+  segment(DHT, [...huffman(lumaDc), ...huffman(lumaAc), ...huffman(chromaDc), ...huffman(chromaAc)]);
+
+  if (parameters.restartInterval > 0) segment(DRI, [parameters.restartInterval >> 8, parameters.restartInterval & 0xff]);
+
+  // Y uses Huffman tables 0, Cb and Cr tables 1; full spectral range, no successive approximation.
+  segment(SOS, [3, 1, 0x00, 2, 0x11, 3, 0x11, 0, 63, 0]);
+  return new Uint8Array(bytes);
+}
