@@ -173,7 +173,7 @@ describe("JpegDepacketizer drops what it cannot complete", () => {
   const packets = toPackets(packetizeJpeg(frame, { maxPacket: 1000 }), 1, 3000);
   const nextFrame = toPackets(packetizeJpeg(frame, { maxPacket: 1000 }), 1 + packets.length, 7500);
 
-  const cases: { name: string; packets: RtpPacket[]; expected: { type: string; timestamp: number; reason?: RegExp }[] }[] = [
+  const cases: { name: string; packets: RtpPacket[]; expected: { type: DepacketizeResult["type"]; timestamp: number; reason?: RegExp }[] }[] = [
     { name: "a missing middle fragment", packets: packets.filter((_, i) => i !== 3), expected: [{ type: "dropped", timestamp: 3000, reason: /missing/ }] },
     { name: "a missing first fragment", packets: packets.slice(1), expected: [{ type: "dropped", timestamp: 3000, reason: /first fragment/ }] },
     {
