@@ -280,6 +280,7 @@ export class ClientSession extends TypedEmitter<SessionEvents> {
       latePacket: () => this.statistics.recordLatePacket(),
       senderReport: (figures) => this.statistics.recordSenderReport(figures),
       streamEnded: () => this.endStream(),
+      reportBlock: (ssrc, lastSr, delay) => this.statistics.reportBlock(ssrc, lastSr, delay),
       connectionLost: (error) => {
         if (!this.closing) this.fail(error);
       },

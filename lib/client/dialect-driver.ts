@@ -1,4 +1,5 @@
 // What a dialect (the lab's, or standard RFC 2326) does on the wire; ClientSession keeps state, events and statistics.
+import type { ReportBlock } from "../rtp/rtcp.ts";
 import type { ClientError } from "./client-error.ts";
 import type { SenderReportFigures } from "./playback-statistics.ts";
 
@@ -11,6 +12,8 @@ export interface MediaCallbacks {
   senderReport(figures: SenderReportFigures): void;
   /** The server said the stream is over (RTCP BYE). */
   streamEnded(): void;
+  /** The report block for an RTCP receiver report (RFC 3550 figures of what arrived so far). */
+  reportBlock(ssrc: number, lastSr: number, delaySinceLastSr: number): ReportBlock;
   /** The control connection went away. */
   connectionLost(error: ClientError): void;
 }

@@ -3,6 +3,7 @@
 import type { DialectDriver, MediaCallbacks } from "./dialect-driver.ts";
 import { LabDriver, type LabVersion } from "./lab-driver.ts";
 import type { StreamUrl } from "./rtsp-url.ts";
+import { StandardDriver } from "./standard-driver.ts";
 
 export interface DriverChoice {
   stream: StreamUrl;
@@ -14,7 +15,10 @@ export interface DriverChoice {
 }
 
 export async function openDriver(choice: DriverChoice, media: MediaCallbacks): Promise<DialectDriver> {
-  return openLab(choice, media);
+  if (choice.dialect === "lab") return openLab(choice, media);
+  const options = { stream: choice.stream, transport: choice.transport, clientPort: choice.clientPort, replyTimeoutMs: choice.replyTimeoutMs, media };
+  const standard = await StandardDriver.connect(options, choice.dialect === "auto");
+  return standard ?? openLab(choice, media);
 }
 
 function openLab(choice: DriverChoice, media: MediaCallbacks): Promise<LabDriver> {

@@ -1,0 +1,68 @@
+// Standard-path media: RTP packets → reorder → RFC 2435 reassembly → whole JPEG frames, numbered from the RTP clock.
+import { JpegDepacketizer } from "../rtp/jpeg-depacketizer.ts";
+import { decodeRtp } from "../rtp/packet.ts";
+import { ReorderBuffer } from "../rtp/reorder-buffer.ts";
+import type { MediaCallbacks } from "./dialect-driver.ts";
+
+const JPEG_CLOCK_RATE = 90000;
+/** How many recent sequence numbers and finished frame timestamps to remember for telling late packets apart. */
+const MEMORY = 1024;
+
+export interface FrameClock {
+  /** RTP timestamp of the first frame PLAY starts at (RTP-Info rtptime); undefined = take the first packet's. */
+  rtpTime?: number;
+  /** 1-based number of that frame (the PLAY range start × fps + 1). */
+  firstFrame: number;
+  fps: number;
+}
+
+export class RtpJpegReceiver {
+  private reorder = new ReorderBuffer();
+  private depacketizer = new JpegDepacketizer();
+  private clock: FrameClock = { firstFrame: 1, fps: 20 };
+  private readonly seenSequences = new Set<number>();
+  private readonly finishedTimestamps = new Set<number>();
+
+  constructor(private readonly media: MediaCallbacks) {}
+
+  /** A new PLAY: packets from now on count from this clock; anything half-assembled is forgotten. */
+  restart(clock: FrameClock): void {
+    this.clock = { ...clock };
+    this.reorder = new ReorderBuffer();
+    this.depacketizer = new JpegDepacketizer();
+    this.seenSequences.clear();
+    this.finishedTimestamps.clear();
+  }
+
+  push(datagram: Uint8Array, arrivalMs: number): void {
+    const packet = decodeRtp(datagram);
+    if (packet instanceof Error) return;
+    this.media.packet(packet.sequenceNumber, packet.timestamp, arrivalMs);
+    this.clock.rtpTime ??= packet.timestamp;
+    const isDuplicate = this.seenSequences.has(packet.sequenceNumber);
+    remember(this.seenSequences, packet.sequenceNumber);
+    if (isDuplicate) return;
+    if (this.finishedTimestamps.has(packet.timestamp)) {
+      this.media.latePacket();
+      return;
+    }
+    for (const ready of this.reorder.push(packet)) {
+      for (const result of this.depacketizer.push(ready)) {
+        remember(this.finishedTimestamps, result.timestamp);
+        if (result.type === "frame") this.media.frame(this.frameNumber(result.timestamp), result.jpeg, arrivalMs);
+        else this.media.droppedFrame(result.reason);
+      }
+    }
+  }
+
+  private frameNumber(timestamp: number): number {
+    // Signed 32-bit difference: the RTP clock may wrap during a long stream.
+    const ticks = (timestamp - (this.clock.rtpTime ?? timestamp)) | 0;
+    return this.clock.firstFrame + Math.round((ticks * this.clock.fps) / JPEG_CLOCK_RATE);
+  }
+}
+
+function remember(set: Set<number>, value: number): void {
+  set.add(value);
+  if (set.size > MEMORY) set.delete(set.values().next().value!);
+}
