@@ -123,8 +123,8 @@ export class JpegDepacketizer {
     const parsed = parseFragment(packet.payload);
     const offset = typeof parsed === "string" ? -1 : parsed.offset;
     if (this.pending?.timestamp !== packet.timestamp) {
-      if (this.pending) results.push(this.drop(this.pending, "incomplete: the next frame began"));
       if (packet.timestamp === this.finishedTimestamp && offset !== 0) return results;
+      if (this.pending) results.push(this.drop(this.pending, "incomplete: the next frame began"));
       this.pending = { timestamp: packet.timestamp, firstSequence: packet.sequenceNumber, fragments: [] };
     }
     const frame = this.pending as PendingFrame;
