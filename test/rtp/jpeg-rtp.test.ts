@@ -206,7 +206,7 @@ describe("JpegDepacketizer drops what it cannot complete", () => {
     },
     {
       name: "a stray copy of a finished frame's packet starts nothing",
-      packets: [...packets, packets[2], ...nextFrame],
+      packets: [...packets, ...nextFrame.slice(0, 2), packets[2], ...nextFrame.slice(2)],
       expected: [
         { type: "frame", timestamp: 3000 },
         { type: "frame", timestamp: 7500 },
