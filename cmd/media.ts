@@ -32,7 +32,7 @@ export function describeMovie(info: MovieInfo): string {
   const { min, median, max } = info.frameSizes;
   const rtp = info.rtpReady
     ? "ready: every frame travels as RFC 2435 RTP/JPEG unchanged"
-    : `not ready (${info.rtpProblem}); the server converts it to 4:2:0 once when it loads`;
+    : `not ready (${info.rtpProblem}); it is converted to baseline 4:2:0 once before streaming`;
   return [
     info.name,
     `  format       ${FORMAT_NAMES[info.format]}`,
