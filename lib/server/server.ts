@@ -1,4 +1,13 @@
 // The RTSP server: listener + per-connection sessions + one shared pacer. CONTRACT (owned by lib/server).
+import type { Socket, TCPSocketListener } from "bun";
+import { consola } from "consola";
+import { bundledMoviePath } from "../media/sample.ts";
+import { RtspConnection, type ConnectionLog } from "./connection.ts";
+import { MovieLibrary } from "./movie-library.ts";
+import { movieRootFor, type MovieRoot } from "./movie-path.ts";
+import { Pacer } from "./pacer.ts";
+import { endSession, type ConnectionContext, type ServerContext } from "./request-handlers.ts";
+import type { StreamSession } from "./stream-session.ts";
 
 export interface ServerOptions {
   /** A movie file or a folder of movies; undefined = the bundled sample movie. */
@@ -16,8 +25,136 @@ export interface ServerOptions {
 export interface RtspServer {
   readonly port: number;
   readonly sessionCount: number;
+  /** What is served: `movie.Mjpeg` URLs are relative to this. */
+  readonly root: MovieRoot;
   /** Stop accepting, end every session (RTCP BYE on the standard path), close sockets. */
   stop(): Promise<void>;
 }
 
-export declare function startServer(options: ServerOptions): Promise<RtspServer>;
+/** The bundled sample is served under the lab's classic name whatever its embedded path is called. */
+export const BUNDLED_MOVIE_NAME = "movie.Mjpeg";
+/** An interleaved client further behind than this has its frames skipped rather than queued without bound. */
+const MAX_QUEUED_BYTES = 1 << 20;
+const TIMEOUT_SWEEP_MS = 1000;
+
+/** Thrown when the port cannot be bound; `message` is one line for the user. */
+export class ServerStartError extends Error {}
+
+function describeSession(session: StreamSession): string {
+  return `session ${session.id} (${session.dialect}, ${session.movie.name})`;
+}
+
+export async function startServer(options: ServerOptions): Promise<RtspServer> {
+  const root: MovieRoot =
+    options.root === undefined ? { kind: "file", path: bundledMoviePath, name: BUNDLED_MOVIE_NAME } : await movieRootFor(options.root);
+  const log = consola.withTag("serve");
+  const owners = new Map<StreamSession, ConnectionContext>();
+  const connections = new Set<RtspConnection>();
+  const pacer = new Pacer({ periodMs: 1000 / options.fps, onError: (error) => log.error("sending a frame failed:", error) });
+
+  const context: ServerContext = {
+    library: new MovieLibrary(root, options.maxPacket),
+    pacer,
+    fps: options.fps,
+    maxQueuedBytes: MAX_QUEUED_BYTES,
+    newSessionId() {
+      const taken = new Set([...owners.keys()].map((session) => session.id));
+      for (;;) {
+        const id = String(100_000 + Math.floor(Math.random() * 900_000));
+        if (!taken.has(id)) return id;
+      }
+    },
+    sessionStarted(session, connection) {
+      owners.set(session, connection);
+      log.info(`${describeSession(session)} set up`);
+    },
+    sessionEnded(session, why) {
+      owners.delete(session);
+      log.info(`${describeSession(session)} ended (${why}): ${session.summary()}`);
+    },
+    sessionEvent(session, what) {
+      log.info(`${describeSession(session)} ${what}`);
+    },
+    rtcpReceived(session, bytes) {
+      session.receiveRtcp(bytes);
+      if (options.verbose) log.info(`${describeSession(session)} RTCP from client: ${session.summary()}`);
+    },
+  };
+
+  const connectionLog: ConnectionLog = {
+    request(connection, request) {
+      if (options.verbose) log.info(`${connection.peer} → ${request.method} ${request.uri} ${request.version}`, request.headers);
+    },
+    reply(connection, reply, cseq) {
+      if (options.verbose || reply.status >= 400) {
+        const why = reply.message === undefined ? "" : ` (${reply.message})`;
+        log[reply.status >= 400 ? "warn" : "info"](`${connection.peer} ← ${reply.status}${why} CSeq ${cseq ?? "-"}`);
+      }
+    },
+    error(error) {
+      log.error(error);
+    },
+  };
+
+  let listener: TCPSocketListener<RtspConnection | undefined>;
+  try {
+    listener = Bun.listen<RtspConnection | undefined>({
+      hostname: options.host,
+      port: options.port,
+      socket: {
+        open(socket) {
+          const connection = new RtspConnection(socket as Socket<unknown>, context, options.sessionTimeout, connectionLog);
+          socket.data = connection;
+          connections.add(connection);
+        },
+        data(socket, chunk) {
+          socket.data?.receive(chunk);
+        },
+        drain(socket) {
+          socket.data?.drain();
+        },
+        close(socket) {
+          if (!socket.data) return;
+          connections.delete(socket.data);
+          socket.data.close();
+        },
+        error(socket, error) {
+          if (options.verbose) log.warn(`connection error: ${error.message}`);
+          socket.data?.close();
+        },
+      },
+    });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    const where = `${options.host}:${options.port}`;
+    if (code === "EADDRINUSE") throw new ServerStartError(`port ${options.port} is already in use (${where})`);
+    throw new ServerStartError(`cannot listen on ${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+
+  const sweep = setInterval(() => {
+    const limit = performance.now() - options.sessionTimeout * 1000;
+    for (const [session, connection] of owners) {
+      if (session.dialect === "standard" && session.lastActivity < limit) endSession(connection, session, "timed out");
+    }
+  }, TIMEOUT_SWEEP_MS);
+
+  return {
+    get port() {
+      return listener.port;
+    },
+    get sessionCount() {
+      let count = 0;
+      for (const connection of connections) count += connection.sessions.size;
+      return count;
+    },
+    root,
+    async stop() {
+      clearInterval(sweep);
+      for (const connection of connections) connection.shutdown();
+      connections.clear();
+      pacer.stopAll();
+      listener.stop(true);
+    },
+  };
+}
+

@@ -1,0 +1,120 @@
+// One RTSP connection: bytes in, requests answered in order, interleaved RTCP routed, sessions ended on close.
+import type { Socket } from "bun";
+import { getHeader, type RtspRequest } from "../rtsp/message.ts";
+import { RtspReader, type ReaderEvent } from "../rtsp/reader.ts";
+import { ConnectionWriter } from "./connection-writer.ts";
+import { errorReply, serializeReply, type Reply } from "./reply.ts";
+import { endSession, handleRequest, isLabRequest, type ConnectionContext, type ServerContext } from "./request-handlers.ts";
+import type { StreamSession } from "./stream-session.ts";
+
+/** The lab client never ends a request with a blank line: this much silence with bytes pending ends it. */
+const QUIET_FLUSH_MS = 15;
+
+export interface ConnectionLog {
+  request(connection: RtspConnection, request: RtspRequest): void;
+  reply(connection: RtspConnection, reply: Reply, cseq: string | undefined): void;
+  error(error: unknown): void;
+}
+
+export class RtspConnection implements ConnectionContext {
+  readonly sessions = new Map<string, StreamSession>();
+  readonly rtcpChannels = new Map<number, StreamSession>();
+  readonly writer: ConnectionWriter;
+  readonly localAddress: string;
+  readonly remoteAddress: string;
+  private readonly reader = new RtspReader<RtspRequest>("request");
+  private quietTimer?: ReturnType<typeof setTimeout>;
+  private pending: Promise<void> = Promise.resolve();
+  /** Whether this peer has spoken the lab dialect: decides the line endings of replies to unparseable bytes. */
+  private labPeer = false;
+  private closed = false;
+
+  constructor(
+    private readonly socket: Socket<unknown>,
+    readonly server: ServerContext,
+    private readonly sessionTimeout: number,
+    private readonly log: ConnectionLog,
+  ) {
+    this.writer = new ConnectionWriter(socket);
+    this.localAddress = socket.localAddress;
+    this.remoteAddress = socket.remoteAddress;
+  }
+
+  get peer(): string {
+    return `${this.remoteAddress}:${this.socket.remotePort}`;
+  }
+
+  receive(chunk: Uint8Array): void {
+    clearTimeout(this.quietTimer);
+    this.process(this.reader.push(chunk));
+    if (this.reader.pending) this.quietTimer = setTimeout(() => this.process(this.reader.flush()), QUIET_FLUSH_MS);
+  }
+
+  drain(): void {
+    this.writer.drain();
+  }
+
+  /** The peer went away: its sessions stop at once and cost nothing afterwards. */
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.quietTimer);
+    for (const session of [...this.sessions.values()]) endSession(this, session, "client disconnected", false);
+    this.writer.close();
+  }
+
+  /** Server shutdown: sessions say goodbye, then the connection closes. */
+  shutdown(): void {
+    for (const session of [...this.sessions.values()]) endSession(this, session, "server stopping");
+    this.socket.end();
+    this.close();
+  }
+
+  private process(events: ReaderEvent<RtspRequest>[]): void {
+    for (const event of events) {
+      if (event.type === "interleaved") {
+        const session = this.rtcpChannels.get(event.channel);
+        if (session) this.server.rtcpReceived(session, event.payload);
+      } else if (event.type === "error") {
+        this.enqueue(() => this.answerError(event));
+      } else {
+        const request = event.message;
+        this.enqueue(() => this.answer(request));
+      }
+    }
+  }
+
+  /** Requests are answered one at a time, in order, even when one waits for a movie to open. */
+  private enqueue(task: () => Promise<void> | void): void {
+    this.pending = this.pending.then(task).catch((error) => {
+      this.log.error(error);
+    });
+  }
+
+  private async answer(request: RtspRequest): Promise<void> {
+    if (this.closed) return;
+    this.log.request(this, request);
+    const cseq = getHeader(request.headers, "CSeq");
+    let reply: Reply;
+    try {
+      reply = await handleRequest(request, this);
+    } catch (error) {
+      this.log.error(error);
+      reply = errorReply(500, error instanceof Error ? error.message : String(error));
+    }
+    if (this.closed) return;
+    const lab = isLabRequest(request, reply.session);
+    this.labPeer ||= lab;
+    this.writer.write(serializeReply(reply, { version: request.version, cseq, lab, sessionTimeout: this.sessionTimeout }));
+    this.log.reply(this, reply, cseq);
+    reply.afterWrite?.();
+  }
+
+  private answerError(event: Extract<ReaderEvent<RtspRequest>, { type: "error" }>): void {
+    if (this.closed) return;
+    const reply = errorReply(event.status, event.reason);
+    this.writer.write(serializeReply(reply, { version: "RTSP/1.0", cseq: event.cseq, lab: this.labPeer, sessionTimeout: this.sessionTimeout }));
+    this.log.reply(this, reply, event.cseq);
+    if (event.fatal) this.socket.end();
+  }
+}
