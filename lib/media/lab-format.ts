@@ -55,7 +55,7 @@ export function encodeLabMovie(frames: Iterable<Uint8Array>): Uint8Array {
   const out = new Uint8Array(total);
   let pos = 0;
   for (const frame of list) {
-    out.set(new TextEncoder().encode(String(frame.length).padStart(DIGITS, "0")), pos);
+    for (let i = DIGITS - 1, rest = frame.length; i >= 0; i--, rest = Math.floor(rest / 10)) out[pos + i] = 0x30 + (rest % 10);
     out.set(frame, pos + DIGITS);
     pos += DIGITS + frame.length;
   }

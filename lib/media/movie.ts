@@ -73,6 +73,7 @@ export class Movie {
 
   /** A movie held in memory from separate frames (laid end to end). */
   static fromFrames(frames: Uint8Array[], name: string, format: MovieFormat): Movie {
+    if (frames.length === 0) throw new MovieError(`${name}: no frames`);
     const bytes = new Uint8Array(frames.reduce((sum, frame) => sum + frame.length, 0));
     const builder = new FrameIndexBuilder();
     let pos = 0;
@@ -142,6 +143,7 @@ export class Movie {
   /**
    * The frames as RFC 2435 can carry them: this movie itself when rtpReady, otherwise every frame converted once
    * to baseline 4:2:0 with the standard Huffman tables (cached on this Movie). Throws MovieError when impossible.
+   * A converted movie keeps this one's name and format (it stands for the same file), its frames held in memory.
    */
   forRtp(): Promise<Movie> {
     if (this.info().rtpReady) return Promise.resolve(this);

@@ -8,6 +8,7 @@ import { inspectJpeg } from "../../lib/media/jpeg-info.ts";
 import { encodeLabMovie, indexLabMovie } from "../../lib/media/lab-format.ts";
 import { Movie, MovieError } from "../../lib/media/movie.ts";
 import { buildClassicMovie, CLASSIC_MOVIE_BYTES } from "../fixtures/classic-movie.ts";
+import { mutate, seededRandom } from "../rtp/seeded-random.ts";
 import { readFixture, testPattern } from "./images.ts";
 
 const concat = (...parts: Uint8Array[]) => {
@@ -212,5 +213,28 @@ describe("forRtp()", () => {
     const wide = encodeJpeg(testPattern(2048, 16), 2048, 16, { sampling: "4:4:4", quality: 50 });
     const movie = Movie.fromBytes(concat(frameA, wide), "wide.mjpeg");
     await expect(movie.forRtp()).rejects.toThrow("wide.mjpeg: frame 2 is 2048x16; RTP/JPEG carries at most 2040x2040 px");
+  });
+});
+
+describe("fuzz", () => {
+  test("mutated movies of both formats open or throw MovieError, and every frame indexed is in bounds", () => {
+    const random = seededRandom(20480);
+    const sources = [encodeLabMovie([frameA, frameB, frameC]), concat(frameA, frameB, frameC)];
+    let rejected = 0;
+    for (let i = 0; i < 600; i++) {
+      const bytes = mutate(random, sources[i % 2]);
+      try {
+        const movie = Movie.fromBytes(bytes, "fuzz");
+        for (let f = 0; f < movie.frameCount; f++) {
+          const frame = movie.frame(f);
+          expect(frame.byteOffset + frame.length).toBeLessThanOrEqual(bytes.byteOffset + bytes.length);
+          expect([frame[0], frame[1]]).toEqual([0xff, 0xd8]);
+        }
+      } catch (error) {
+        expect(error).toBeInstanceOf(MovieError);
+        rejected++;
+      }
+    }
+    expect(rejected).toBeGreaterThan(0);
   });
 });
