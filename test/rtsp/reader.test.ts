@@ -110,7 +110,7 @@ describe("RtspReader behaviour", () => {
     for (const flood of floods) {
       const reader = new RtspReader<RtspRequest>("request");
       const bytes = wire(flood);
-      const events = [];
+      const events: unknown[] = [];
       for (let offset = 0; offset < bytes.length; offset += 1000) {
         events.push(...reader.push(bytes.subarray(offset, offset + 1000)));
         expect(reader.bufferedBytes).toBeLessThanOrEqual(bound);

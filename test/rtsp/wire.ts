@@ -35,7 +35,7 @@ export function response(status: number, reason: string, headers: Array<[string,
   return { version, status, reason, headers, body: wire(body) };
 }
 
-export function messageEvent(message: Message): ReaderEvent<Message> {
+export function messageEvent<M extends Message>(message: M): ReaderEvent<M> {
   return { type: "message", message };
 }
 
