@@ -29,6 +29,7 @@ export default defineCommand({
     },
     clients: { type: "string", default: "1", description: "Concurrent streams, or a list (1,10,100,1000) to sweep, one fresh local server per step" },
     duration: { type: "string", default: "20", description: "Seconds measured once every stream is playing" },
+    warmup: { type: "string", default: "0", description: "Seconds to let every stream play before measuring (leaves the setup transient out)" },
     json: { type: "string", description: "Write the full report (every step, every stream) as JSON to this file" },
     svg: { type: "string", description: "Write a chart of interval and deviation over time (one file per step when sweeping: NAME-<clients>.svg)" },
     ...dialectArg,
@@ -40,6 +41,7 @@ export default defineCommand({
   async run({ args }) {
     const clientSteps = parseClientSteps(args.clients);
     const durationSeconds = parsePositiveNumber("duration", args.duration);
+    const warmupSeconds = args.warmup === "0" ? 0 : parsePositiveNumber("warmup", args.warmup);
     const ports = new UdpPortAllocator(parsePort("port-base", args["port-base"]));
     const transport = args.transport as BenchTransport;
     const givenPid = args["server-pid"] === undefined ? null : parseInteger("server-pid", args["server-pid"], 1, 2 ** 22);
@@ -55,12 +57,13 @@ export default defineCommand({
       try {
         const url = local?.url ?? args.url!;
         const dialect: BenchDialect = args.dialect === "auto" ? await detectDialect(url) : (args.dialect as BenchDialect);
-        consola.info(`${clients} client(s) → ${url} (${dialect}, ${dialect === "lab" ? "udp" : transport}), ${durationSeconds} s`);
+        consola.info(`${clients} client(s) → ${url} (${dialect}, ${dialect === "lab" ? "udp" : transport}), ${durationSeconds} s${warmupSeconds ? ` after ${warmupSeconds} s warm-up` : ""}`);
         steps.push(
           await runBenchStep({
             url,
             clients,
             durationSeconds,
+            warmupSeconds,
             dialect,
             transport: dialect === "lab" ? "udp" : transport,
             ports,

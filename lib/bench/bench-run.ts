@@ -11,6 +11,8 @@ export interface BenchStepOptions {
   url: string;
   clients: number;
   durationSeconds: number;
+  /** Seconds between the last PLAY reply and the window opening, so a setup transient can be left out. */
+  warmupSeconds: number;
   dialect: BenchDialect;
   transport: BenchTransport;
   ports: UdpPortAllocator;
@@ -31,7 +33,8 @@ export interface BenchStepReport {
   setupFailures: number;
   firstSetupError?: string;
   setupSeconds: number;
-  /** The measurement window: from the last PLAY reply (every stream playing) to the end of the run. */
+  warmupSeconds: number;
+  /** The measurement window: from the last PLAY reply (every stream playing) plus the warm-up, to the end of the run. */
   windowSeconds: number;
   periodMs: number;
   pacing: PooledPacing;
@@ -65,7 +68,8 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
   if (streams.length === 0) throw new Error(`no stream could be set up: ${errors[0] ?? "no clients requested"}`);
   const setupSeconds = (performance.now() - setupStart) / 1000;
 
-  const windowStart = Math.max(...streams.map((stream) => stream.playReplyMs!));
+  const windowStart = Math.max(...streams.map((stream) => stream.playReplyMs!)) + options.warmupSeconds * 1000;
+  await Bun.sleep(Math.max(0, windowStart - performance.now()));
   const serverSampler = options.serverPid === null ? undefined : new ProcessSampler(options.serverPid);
   serverSampler?.start();
   const cpuBefore = process.cpuUsage();
@@ -91,6 +95,7 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
     setupFailures: errors.length,
     ...(errors.length > 0 ? { firstSetupError: errors[0] } : {}),
     setupSeconds,
+    warmupSeconds: options.warmupSeconds,
     windowSeconds: windowMs / 1000,
     periodMs,
     pacing: poolStreams(records, periodMs),

@@ -53,7 +53,7 @@ export function renderChartSvg(step: BenchStepReport): string {
     `<rect width="${WIDTH}" height="${HEIGHT}" fill="white"/>`,
     `<text x="${MARGIN.left}" y="24" font-size="15">${title}</text>`,
     ...panels.map((panel) => renderPanel(panel, points, tMax)),
-    `<text x="${MARGIN.left + PLOT_WIDTH / 2}" y="${HEIGHT - 8}" text-anchor="middle">seconds since every stream was playing</text>`,
+    `<text x="${MARGIN.left + PLOT_WIDTH / 2}" y="${HEIGHT - 8}" text-anchor="middle">seconds since the measurement window opened</text>`,
     "</svg>",
     "",
   ].join("\n");

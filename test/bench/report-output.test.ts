@@ -17,6 +17,7 @@ function step(clients: number, setupFailures = 0): BenchStepReport {
     setupFailures,
     ...(setupFailures ? { firstSetupError: "SETUP: 453 Not Enough Bandwidth" } : {}),
     setupSeconds: 0.1,
+    warmupSeconds: 0,
     windowSeconds: 2,
     periodMs: 50,
     pacing: poolStreams([record], 50),
