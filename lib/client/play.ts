@@ -48,6 +48,8 @@ interface Outcome {
   error?: string;
 }
 
+/** Replies wait this long at most, or less when the run's own timeout is shorter. */
+const DEFAULT_REPLY_TIMEOUT_MS = 5000;
 /** A teardown on the way out must not hold up an interrupted run for a full reply timeout. */
 const TEARDOWN_WAIT_MS = 1000;
 
@@ -69,6 +71,7 @@ export async function playHeadless(options: PlayOptions): Promise<PlayReport> {
       transport: options.transport,
       clientPort: options.clientPort,
       timeoutMs: options.timeoutMs,
+      replyTimeoutMs: Math.min(options.timeoutMs, DEFAULT_REPLY_TIMEOUT_MS),
     });
   } catch (error) {
     const report = buildReport(new PlaybackStatistics(20).snapshot(), {
