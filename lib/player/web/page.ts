@@ -47,15 +47,34 @@ function showCounter(frame) {
   counter.dataset.frame = String(frame);
   counter.textContent = frame + " / " + (totalFrames ?? "?");
 }
+// One picture loads at a time; frames arriving meanwhile replace each other, so the page shows the newest frame
+// and never falls behind the stream.
+let loading = false;
+let waiting = null;
+function showFrame(data) {
+  if (loading) {
+    waiting = data;
+    return;
+  }
+  loading = true;
+  const frame = new DataView(data).getUint32(0);
+  const url = URL.createObjectURL(new Blob([new Uint8Array(data, 4)], { type: "image/jpeg" }));
+  const settle = () => {
+    if (shownUrl) URL.revokeObjectURL(shownUrl);
+    shownUrl = url;
+    showCounter(frame);
+    loading = false;
+    const next = waiting;
+    waiting = null;
+    if (next) showFrame(next);
+  };
+  video.onload = settle;
+  video.onerror = settle;
+  video.src = url;
+}
 socket.addEventListener("message", (event) => {
   if (typeof event.data !== "string") {
-    const frame = new DataView(event.data).getUint32(0);
-    const url = URL.createObjectURL(new Blob([new Uint8Array(event.data, 4)], { type: "image/jpeg" }));
-    const previous = shownUrl;
-    shownUrl = url;
-    video.src = url;
-    if (previous) URL.revokeObjectURL(previous);
-    showCounter(frame);
+    showFrame(event.data);
     return;
   }
   const message = JSON.parse(event.data);
