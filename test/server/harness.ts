@@ -119,7 +119,7 @@ export class RawClient {
   }
 }
 
-type UdpSocket = Awaited<ReturnType<typeof Bun.udpSocket<"uint8array">>>;
+type UdpSocket = import("bun").udp.Socket<"uint8array">;
 
 export class UdpReceiver {
   readonly packets: Uint8Array[] = [];
@@ -132,7 +132,11 @@ export class UdpReceiver {
       hostname: "127.0.0.1",
       port,
       binaryType: "uint8array",
-      socket: { data: (_socket, data) => receiver.packets.push(data.slice()) },
+      socket: {
+        data: (_socket, data) => {
+          receiver.packets.push(data.slice());
+        },
+      },
     });
     return receiver;
   }
