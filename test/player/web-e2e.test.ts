@@ -22,7 +22,7 @@ const CHROMIUM_ARGS = [
 let server: RtspServer;
 let browser: BrowserContext;
 let profileDir: string;
-let player: ReturnType<typeof Bun.spawn> | undefined;
+let player: Bun.Subprocess<"ignore", "pipe", "inherit"> | undefined;
 
 beforeAll(async () => {
   server = await startServer({ port: 0, host: "127.0.0.1", fps: 20, maxPacket: 1400, sessionTimeout: 60, verbose: false });
@@ -40,7 +40,7 @@ afterAll(async () => {
 /** Starts the web player and returns the address it announces. */
 async function startWebPlayer(): Promise<string> {
   const url = `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`;
-  player = Bun.spawn([process.execPath, `${import.meta.dir}/play-entry.ts`, "web", url, "0"], { stdout: "pipe", stderr: "inherit" });
+  player = Bun.spawn([process.execPath, `${import.meta.dir}/play-entry.ts`, "web", url, "0"], { stdin: "ignore", stdout: "pipe", stderr: "inherit" });
   const reader = player.stdout.getReader();
   let printed = "";
   while (!/http:\/\/127\.0\.0\.1:\d+\//.test(printed)) {

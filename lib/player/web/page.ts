@@ -25,8 +25,8 @@ export const PLAYER_PAGE = `<!doctype html>
   <button id="pause">Pause</button>
   <button id="stop">Stop</button>
   <button id="describe">Describe</button>
-  <button id="backward" title="back one second">⏪</button>
-  <button id="forward" title="forward one second">⏩</button>
+  <button id="backward" title="back one second">⏪ Back</button>
+  <button id="forward" title="forward one second">Forward ⏩</button>
   <button id="restart">Restart</button>
 </div>
 <div>frame <span id="counter" data-frame="0">0 / ?</span> · <span id="state">CONNECTING</span></div>
