@@ -24,6 +24,8 @@ export class TransportError extends Error {
 const PROTOCOL = /^[A-Z]+\/[A-Z]+(?:\/(UDP|TCP))?$/;
 const RANGE = /^(\d+)(?:-(\d+))?$/;
 const SSRC = /^[0-9A-Fa-f]{1,8}$/;
+/** Addresses and modes: anything that survives serialization unquoted. */
+const PARAMETER_VALUE = /^[^\s;,"]+$/;
 
 /** Parses a Transport header value: a comma-separated list of alternatives. Throws TransportError on bad syntax. */
 export function parseTransport(value: string): TransportSpec[] {
@@ -67,7 +69,7 @@ function parseAlternative(text: string): TransportSpec {
       case "destination":
       case "source":
       case "mode":
-        if (argument === "") throw new TransportError(`${name} needs a value`);
+        if (!PARAMETER_VALUE.test(argument)) throw new TransportError(`invalid ${name} "${argument}"`);
         spec[name] = argument;
         break;
     }

@@ -2,7 +2,18 @@ import { describe, expect, test } from "bun:test";
 import { serializeRequest, serializeResponse, type RtspRequest, type RtspResponse } from "../../lib/rtsp/message.ts";
 import { DEFAULT_READER_LIMITS, RtspReader } from "../../lib/rtsp/reader.ts";
 import { EVENT_CASES, MESSAGE_CASES } from "./reader-cases.ts";
-import { errorEvent, latin1, messageEvent, newReader, readChunks, request, wire, withoutReasons, type Message } from "./wire.ts";
+import {
+  errorEvent,
+  latin1,
+  messageEvent,
+  newReader,
+  readChunks,
+  request,
+  response,
+  wire,
+  withoutReasons,
+  type Message,
+} from "./wire.ts";
 
 function serialize(message: Message): Uint8Array {
   return "method" in message ? serializeRequest(message as RtspRequest) : serializeResponse(message as RtspResponse);
@@ -76,6 +87,12 @@ describe("RtspReader behaviour", () => {
     ]);
     expect(reader.flush()).toEqual([]);
     expect(reader.push(wire("y"))).toEqual([{ type: "interleaved", channel: 0, payload: wire("xy") }]);
+  });
+
+  test("an interleaved frame ends an unterminated reply at once, without waiting for flush", () => {
+    const reader = new RtspReader<RtspResponse>("response");
+    expect(reader.push(wire("RTSP/1.0 200 OK\r\nCSeq: 4\r\n$"))).toEqual([messageEvent(response(200, "OK", [["CSeq", "4"]]))]);
+    expect(reader.push(wire("\x00\x00\x01\x80"))).toEqual([{ type: "interleaved", channel: 0, payload: wire("\x80") }]);
   });
 
   test("after a fatal error the reader ignores everything", () => {

@@ -77,6 +77,7 @@ const INVALID = [
   "RTP/AVP;ssrc=123456789",
   "RTP/AVP;ssrc=xyz",
   "RTP/AVP;destination",
+  "RTP/AVP;mode=\"a b\"",
 ];
 
 describe("Transport header", () => {
