@@ -18,6 +18,8 @@ export interface ProbeOptions {
 }
 
 const DEFAULT_PERIOD_MS = 50;
+/** Well inside the usual 60 s session timeout: the bench sends no RTCP receiver reports to keep sessions alive. */
+const KEEP_ALIVE_MS = 20_000;
 const JPEG_CLOCK_RATE = 90_000;
 
 export class ProbeStream {
@@ -32,6 +34,7 @@ export class ProbeStream {
   private sockets: ReceiveSocket[] = [];
   private session = "";
   private aggregateUri = "";
+  private keepAlive: ReturnType<typeof setInterval> | undefined;
 
   private constructor(private readonly options: ProbeOptions) {}
 
@@ -53,6 +56,7 @@ export class ProbeStream {
 
   /** TEARDOWN (best effort: a server that already ended the session is fine), then close every socket. */
   async close(): Promise<void> {
+    clearInterval(this.keepAlive);
     try {
       const headers: [string, string][] = [["Session", this.session]];
       await this.control?.request("TEARDOWN", this.aggregateUri, headers, 3_000);
@@ -112,6 +116,9 @@ export class ProbeStream {
     ]);
     expectOk("PLAY", play.response);
     this.playReplyMs = play.arrivalMs;
+    this.keepAlive = setInterval(() => {
+      this.control?.request("GET_PARAMETER", this.aggregateUri, [["Session", this.session]]).catch(() => {});
+    }, KEEP_ALIVE_MS);
   }
 
   /** Hot path: read the three header fields in place instead of decoding the packet. */
