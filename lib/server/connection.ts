@@ -4,11 +4,20 @@ import { getHeader, type RtspRequest } from "../rtsp/message.ts";
 import { RtspReader, type ReaderEvent } from "../rtsp/reader.ts";
 import { ConnectionWriter } from "./connection-writer.ts";
 import { errorReply, serializeReply, type Reply } from "./reply.ts";
-import { endSession, handleRequest, isLabRequest, type ConnectionContext, type ServerContext } from "./request-handlers.ts";
+import { ABSOLUTE_URL, endSession, handleRequest, isLabRequest, type ConnectionContext, type ServerContext } from "./request-handlers.ts";
 import type { StreamSession } from "./stream-session.ts";
 
-/** The lab client never ends a request with a blank line: this much silence with bytes pending ends it. */
-const QUIET_FLUSH_MS = 15;
+/** The lab client never ends a request with a blank line: this much silence with a lab-looking head pending ends it. */
+const LAB_QUIET_MS = 15;
+/**
+ * A standard head (absolute URL, RTSP/1.0) normally ends with a blank line; if one is cut across TCP segments it
+ * gets much longer before being taken as a whole message.
+ */
+const STANDARD_QUIET_MS = 250;
+/** Enough of the pending text to hold its start line (the reader bounds a head at a few KB anyway). */
+const PENDING_TEXT_LIMIT = 16_384;
+const START_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]+(\S+)[ \t]+(RTSP\/\d+\.\d+)\r?$/gm;
+const textDecoder = new TextDecoder();
 
 export interface ConnectionLog {
   request(connection: RtspConnection, request: RtspRequest): void;
@@ -27,6 +36,8 @@ export class RtspConnection implements ConnectionContext {
   private pending: Promise<void> = Promise.resolve();
   /** Whether this peer has spoken the lab dialect: decides the line endings of replies to unparseable bytes. */
   private labPeer = false;
+  /** Text received since the reader last had nothing pending: where the pending head's start line is. */
+  private pendingText = "";
   private closed = false;
 
   constructor(
@@ -47,7 +58,22 @@ export class RtspConnection implements ConnectionContext {
   receive(chunk: Uint8Array): void {
     clearTimeout(this.quietTimer);
     this.process(this.reader.push(chunk));
-    if (this.reader.pending) this.quietTimer = setTimeout(() => this.process(this.reader.flush()), QUIET_FLUSH_MS);
+    this.pendingText = this.reader.pending ? (this.pendingText + textDecoder.decode(chunk)).slice(-PENDING_TEXT_LIMIT) : "";
+    if (this.reader.pending) {
+      this.quietTimer = setTimeout(() => {
+        this.pendingText = "";
+        this.process(this.reader.flush());
+      }, this.quietWindow());
+    }
+  }
+
+  /** How long to wait for more of a pending head before taking it as a whole (blank-line-less) request. */
+  private quietWindow(): number {
+    if (this.labPeer) return LAB_QUIET_MS;
+    const startLine = [...this.pendingText.matchAll(START_LINE)].at(-1);
+    if (!startLine) return LAB_QUIET_MS;
+    const [, uri, version] = startLine;
+    return version === "RTSP/1.0" && ABSOLUTE_URL.test(uri) ? STANDARD_QUIET_MS : LAB_QUIET_MS;
   }
 
   drain(): void {

@@ -46,7 +46,7 @@ export interface ConnectionContext {
 }
 
 const textEncoder = new TextEncoder();
-const ABSOLUTE_URL = /^rtsps?:\/\//i;
+export const ABSOLUTE_URL = /^rtsps?:\/\//i;
 
 /** Lab clients send bare file names or the invented RTSP/1.4; their sessions stay lab sessions. */
 export function isLabRequest(request: RtspRequest, session?: StreamSession): boolean {
