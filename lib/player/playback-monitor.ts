@@ -21,7 +21,11 @@ export class PlaybackMonitor {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.unsubscribe = [
-      session.on("frame", (frame: ReceivedFrame) => this.rate.record(frame.arrivalMs)),
+      session.on("frame", (frame: ReceivedFrame) => {
+        // The session stays PLAYING after the stream's end; a frame (after restart or a skip back) means it goes on.
+        this.ended = false;
+        this.rate.record(frame.arrivalMs);
+      }),
       session.on("state", (state) => this.onState(state)),
       session.on("end", () => {
         this.ended = true;
@@ -58,8 +62,8 @@ export class PlaybackMonitor {
   get displayState(): DisplayState {
     const state = this.session.state;
     if (this.stopped) return "STOPPED";
-    if (state === SessionState.Playing) return "PLAYING";
     if (this.ended) return "ENDED";
+    if (state === SessionState.Playing) return "PLAYING";
     if (state === SessionState.Ready && this.played) return "PAUSED";
     return state === SessionState.Ready ? "READY" : "INIT";
   }

@@ -197,6 +197,21 @@ describe("terminal player drawing", () => {
   });
 });
 
+test("the end of the stream reads ENDED until frames come again (after a restart)", async () => {
+  const { session, input, output, done } = startPlayer({ autoplay: true });
+  await settle();
+  session.push("end", undefined);
+  await settle();
+  expect(lastStatus(output.text)).toStartWith(" ENDED");
+  input.type("r");
+  session.push("frame", { number: 1, jpeg: jpegFrame(16, 16, [9, 9, 9]), arrivalMs: performance.now() });
+  await settle();
+  expect(session.calls).toEqual(["play", "restart"]);
+  expect(lastStatus(output.text)).toStartWith(" PLAYING │ frame 1 / 100");
+  input.type("q");
+  await done;
+});
+
 describe("restoreOnProcessEnd", () => {
   test("a fatal signal restores the terminal, then hands the signal on; dispose removes every handler", () => {
     const before = ["SIGTERM", "SIGINT", "SIGHUP", "exit", "uncaughtException"].map((e) => process.listenerCount(e));
