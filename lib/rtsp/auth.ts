@@ -130,14 +130,18 @@ export function serializeAuthorization(credentials: Credentials): string {
   ];
   if (credentials.algorithm !== undefined) parts.push(`algorithm=${credentials.algorithm}`);
   if (credentials.opaque !== undefined) parts.push(`opaque=${quote(credentials.opaque)}`);
-  if (credentials.qop !== undefined) parts.push(`qop=${credentials.qop}`, `nc=${credentials.nc}`, `cnonce=${quote(credentials.cnonce ?? "")}`);
+  if (credentials.qop !== undefined) {
+    parts.push(`qop=${credentials.qop}`, `nc=${credentials.nc}`, `cnonce=${quote(credentials.cnonce ?? "")}`);
+  }
   return `Digest ${parts.join(", ")}`;
 }
 
 /** The Digest `response` value. Throws AuthHeaderError for an algorithm or qop other than MD5(-sess) / auth. */
 export function computeDigestResponse(input: DigestInput): string {
   const algorithm = (input.algorithm ?? "MD5").toUpperCase();
-  if (algorithm !== "MD5" && algorithm !== "MD5-SESS") throw new AuthHeaderError(`unsupported algorithm ${input.algorithm}`);
+  if (algorithm !== "MD5" && algorithm !== "MD5-SESS") {
+    throw new AuthHeaderError(`unsupported algorithm ${input.algorithm}`);
+  }
   if (input.qop !== undefined && input.qop !== "auth") throw new AuthHeaderError(`unsupported qop ${input.qop}`);
   if ((input.qop !== undefined || algorithm === "MD5-SESS") && input.cnonce === undefined) {
     throw new AuthHeaderError("cnonce required");

@@ -279,7 +279,6 @@ export class RtspReader<M extends RtspRequest | RtspResponse> {
     const { headers, failure: headerFailure } = parseHeaderLines(lines.slice(1));
     const cseq = getHeader(headers, "CSeq");
     const start = this.parseStartLine(lines[0]);
-    const failure = "failure" in start ? start.failure : headerFailure;
     const bodyLength = contentLength(headers);
     if (bodyLength === undefined) {
       events.push(errorEvent({ status: 400, reason: "invalid Content-Length" }, cseq));
@@ -289,12 +288,12 @@ export class RtspReader<M extends RtspRequest | RtspResponse> {
       events.push(errorEvent({ status: 400, reason: "a body needs a blank line before it" }, cseq));
       return;
     }
-    if (failure !== undefined || bodyLength > this.limits.maxBodyBytes) {
-      events.push(errorEvent(failure ?? { status: 413, reason: "body too large" }, cseq));
+    if ("failure" in start || headerFailure !== undefined || bodyLength > this.limits.maxBodyBytes) {
+      const failure = "failure" in start ? start.failure : (headerFailure ?? { status: 413, reason: "body too large" });
+      events.push(errorEvent(failure, cseq));
       if (bodyLength > 0) this.state = { kind: "skip-body", remaining: bodyLength };
       return;
     }
-    if ("failure" in start) return;
     if (bodyLength > 0) {
       this.state = { kind: "body", start: start.start, headers, length: bodyLength };
       return;

@@ -177,6 +177,30 @@ describe("Digest computation", () => {
     expect(verifyDigest({ ...received, algorithm: "SHA-256" }, expected)).toBe(false);
   });
 
+  // Captured from real peers challenged with `Digest realm="rtsp", nonce="abc123"` (+ `qop="auth"`), password "secret".
+  const CAPTURED: Array<[peer: string, authorization: string]> = [
+    [
+      "ffmpeg 5.1 (Lavf59.27.100) with qop",
+      'Digest username="user", realm="rtsp", nonce="abc123", uri="rtsp://127.0.0.1:33021/movie", response="44ebaf4b7b3754649fb01812e096f3f4", qop="auth", cnonce="d7d43a053b2a145e", nc=00000001',
+    ],
+    [
+      "ffmpeg 5.1 (Lavf59.27.100) without qop",
+      'Digest username="user", realm="rtsp", nonce="abc123", uri="rtsp://127.0.0.1:38603/movie", response="3bf0ba11bc143c2d5d73a67ef457ff55"',
+    ],
+    [
+      "GStreamer 1.22, which answers without qop even when qop is offered",
+      'Digest username="user", realm="rtsp", nonce="abc123", uri="rtsp://127.0.0.1:36245/movie", response="fedc87db71c0ee180cd6a0c6fc9e08b0"',
+    ],
+  ];
+  for (const [peer, authorization] of CAPTURED) {
+    test(`verifies the OPTIONS answer of ${peer}`, () => {
+      const credentials = parseAuthorization(authorization) as DigestCredentials;
+      const expected = { password: "secret", method: "OPTIONS", realm: "rtsp", nonce: "abc123" };
+      expect(verifyDigest(credentials, expected)).toBe(true);
+      expect(verifyDigest(credentials, { ...expected, password: "secreT" })).toBe(false);
+    });
+  }
+
   test("a challenge without qop is answered without qop", () => {
     const credentials = answerDigestChallenge(
       { scheme: "Digest", realm: RFC2617.realm, nonce: RFC2617.nonce, opaque: "op" },
