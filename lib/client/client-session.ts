@@ -192,6 +192,8 @@ export class ClientSession extends TypedEmitter<SessionEvents> {
     this.statistics.startSegment();
     this.delivered.clear();
     this.reachedLastFrame = false;
+    // A player may seek back into a stream that had ended.
+    this.ended = false;
   }
 
   private restartWatchdog(): void {

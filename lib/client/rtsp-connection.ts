@@ -214,12 +214,19 @@ export class RtspConnection {
     this.pending = undefined;
     clearTimeout(pending.timer);
     const session = getHeader(response.headers, "Session");
-    if (session !== undefined) {
-      const parsed = parseSessionHeader(session);
+    if (session !== undefined) this.rememberSession(session);
+    pending.resolve({ ...response, unterminated, receivedAtMs: this.lastDataMs });
+  }
+
+  private rememberSession(value: string): void {
+    try {
+      const parsed = parseSessionHeader(value);
       this.session = parsed.id;
       if (parsed.timeout !== undefined) this.sessionTimeoutSeconds = parsed.timeout;
+    } catch {
+      // An odd Session header is still the id to echo back; only its parameters are lost.
+      this.session = value.split(";")[0].trim();
     }
-    pending.resolve({ ...response, unterminated, receivedAtMs: this.lastDataMs });
   }
 
   private onSocketClosed(reason: string): void {

@@ -1,0 +1,189 @@
+// A standard RTSP server written as raw wire bytes: OPTIONS, DESCRIBE (SDP with Content-Base and a=control), SETUP over
+// UDP or TCP interleaved, PLAY with Range and RTP-Info, RFC 2435 packets (one frame every 10 ms), RTCP SR and BYE at the
+// end, TEARDOWN. Switches let a test refuse UDP (461), swallow UDP media, or reorder and duplicate packets.
+import type { Socket, TCPSocketListener, udp } from "bun";
+import { packetizeJpeg } from "../../lib/rtp/jpeg-packetizer.ts";
+import { encodeRtcp, ntpFromUnixMs } from "../../lib/rtp/rtcp.ts";
+import { encodeRtp } from "../../lib/rtp/packet.ts";
+
+export interface FakeServerOptions {
+  frames: Uint8Array[];
+  /** Answer UDP SETUP with 461 Unsupported Transport. */
+  refuseUdp?: boolean;
+  /** Accept UDP SETUP but never deliver a datagram (a firewall between us). */
+  swallowUdp?: boolean;
+  /** Over UDP, send the second and third packets swapped and the first one twice. */
+  shuffleUdp?: boolean;
+}
+
+export interface FakeServer {
+  port: number;
+  /** Request lines and headers as received, one string per request. */
+  requests: string[];
+  stop(): void;
+}
+
+const SSRC = 0x1234abcd;
+const FIRST_SEQUENCE = 1000;
+const FIRST_RTPTIME = 5000;
+const TICKS_PER_FRAME = 90000 / 20;
+
+interface Connection {
+  buffer: string;
+  timer?: ReturnType<typeof setTimeout>;
+  udpTarget?: { rtp: number; rtcp: number };
+  interleaved?: [number, number];
+}
+
+export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
+  const requests: string[] = [];
+  const udpSocket: udp.Socket<"buffer"> = await Bun.udpSocket({});
+  const connections = new Set<Socket<Connection>>();
+  let port = 0;
+  const base = () => `rtsp://127.0.0.1:${port}/movie.Mjpeg/`;
+
+  const sdp = [
+    "v=0",
+    "o=- 1 1 IN IP4 127.0.0.1",
+    "s=movie.Mjpeg",
+    "c=IN IP4 0.0.0.0",
+    "t=0 0",
+    `a=range:npt=0-${options.frames.length / 20}`,
+    "m=video 0 RTP/AVP 26",
+    "a=rtpmap:26 JPEG/90000",
+    "a=framerate:20",
+    "a=control:trackID=0",
+    "",
+  ].join("\r\n");
+
+  const deliver = (socket: Socket<Connection>, packet: Uint8Array, rtcp: boolean) => {
+    const state = socket.data;
+    if (state.interleaved) {
+      const frame = new Uint8Array(4 + packet.length);
+      frame.set([0x24, state.interleaved[rtcp ? 1 : 0], packet.length >> 8, packet.length & 0xff]);
+      frame.set(packet, 4);
+      socket.write(frame);
+    } else if (state.udpTarget && !options.swallowUdp) {
+      udpSocket.send(packet, rtcp ? state.udpTarget.rtcp : state.udpTarget.rtp, "127.0.0.1");
+    }
+  };
+
+  const stream = (socket: Socket<Connection>) => {
+    const packets: Uint8Array[] = [];
+    let sequence = FIRST_SEQUENCE;
+    let octets = 0;
+    options.frames.forEach((frame, index) => {
+      const payloads = packetizeJpeg(frame);
+      payloads.forEach((payload, i) => {
+        const header = { marker: i === payloads.length - 1, payloadType: 26, sequenceNumber: sequence++, timestamp: FIRST_RTPTIME + index * TICKS_PER_FRAME, ssrc: SSRC };
+        packets.push(encodeRtp(header, payload));
+        octets += payload.length;
+      });
+    });
+    const byFrame: Uint8Array[][] = [];
+    let at = 0;
+    for (const frame of options.frames) {
+      const count = packetizeJpeg(frame).length;
+      byFrame.push(packets.slice(at, at + count));
+      at += count;
+    }
+    if (options.shuffleUdp && !socket.data.interleaved) {
+      const [p0, p1, p2] = packets;
+      const moved = new Set([p1, p2]);
+      for (let i = 0; i < byFrame.length; i++) byFrame[i] = byFrame[i].filter((packet) => !moved.has(packet));
+      byFrame[0] = [p0, p0, p2, p1, ...byFrame[0].slice(1)];
+    }
+    let index = 0;
+    const next = () => {
+      if (index < byFrame.length) {
+        for (const packet of byFrame[index++]) deliver(socket, packet, false);
+        socket.data.timer = setTimeout(next, 10);
+        return;
+      }
+      const report = encodeRtcp([
+        { type: "sr", ssrc: SSRC, ntpTime: ntpFromUnixMs(Date.now()), rtpTime: FIRST_RTPTIME, packetCount: packets.length, octetCount: octets, reports: [] },
+        { type: "bye", ssrcs: [SSRC] },
+      ]);
+      deliver(socket, report, true);
+    };
+    socket.data.timer = setTimeout(next, 10);
+  };
+
+  const answer = (socket: Socket<Connection>, request: string) => {
+    requests.push(request);
+    const [requestLine, ...lines] = request.split("\r\n");
+    const method = requestLine.split(" ")[0];
+    const header = (name: string) => lines.find((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`))?.slice(name.length + 1).trim();
+    const cseq = header("CSeq") ?? "0";
+    const reply = (status: string, headers: string[] = [], body = "") => {
+      const length = body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [];
+      socket.write(`RTSP/1.0 ${status}\r\nCSeq: ${cseq}\r\n${[...headers, ...length].map((h) => `${h}\r\n`).join("")}\r\n${body}`);
+    };
+    const session = "Session: 5f3a;timeout=60";
+    switch (method) {
+      case "OPTIONS":
+        return reply("200 OK", ["Public: OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER"]);
+      case "DESCRIBE":
+        return reply("200 OK", [`Content-Base: ${base()}`, "Content-Type: application/sdp"], sdp);
+      case "SETUP": {
+        const transport = header("Transport") ?? "";
+        const interleaved = /interleaved=(\d+)-(\d+)/.exec(transport);
+        if (interleaved) {
+          socket.data.interleaved = [Number(interleaved[1]), Number(interleaved[2])];
+          return reply("200 OK", [`Transport: RTP/AVP/TCP;unicast;interleaved=${interleaved[1]}-${interleaved[2]};ssrc=${SSRC.toString(16)}`, session]);
+        }
+        if (options.refuseUdp) return reply("461 Unsupported Transport");
+        const ports = /client_port=(\d+)-(\d+)/.exec(transport);
+        if (!ports) return reply("400 Bad Request");
+        socket.data.udpTarget = { rtp: Number(ports[1]), rtcp: Number(ports[2]) };
+        return reply("200 OK", [`Transport: RTP/AVP;unicast;client_port=${ports[1]}-${ports[2]};server_port=${udpSocket.port}-${udpSocket.port + 1}`, session]);
+      }
+      case "PLAY":
+        reply("200 OK", [session, "Range: npt=0.000-", `RTP-Info: url=${base()}trackID=0;seq=${FIRST_SEQUENCE};rtptime=${FIRST_RTPTIME}`]);
+        return stream(socket);
+      case "TEARDOWN":
+        clearTimeout(socket.data.timer);
+        socket.data.interleaved = undefined;
+        socket.data.udpTarget = undefined;
+        return reply("200 OK", [session]);
+      default:
+        return reply("200 OK", [session]);
+    }
+  };
+
+  const listener: TCPSocketListener<Connection> = Bun.listen<Connection>({
+    hostname: "127.0.0.1",
+    port: 0,
+    socket: {
+      open(socket) {
+        socket.data = { buffer: "" };
+        connections.add(socket);
+      },
+      data(socket, bytes) {
+        socket.data.buffer += new TextDecoder().decode(bytes);
+        for (;;) {
+          const end = socket.data.buffer.indexOf("\r\n\r\n");
+          if (end < 0) break;
+          const request = socket.data.buffer.slice(0, end);
+          socket.data.buffer = socket.data.buffer.slice(end + 4);
+          answer(socket, request);
+        }
+      },
+      close(socket) {
+        clearTimeout(socket.data.timer);
+        connections.delete(socket);
+      },
+    },
+  });
+  port = listener.port;
+
+  return {
+    port,
+    requests,
+    stop() {
+      for (const socket of connections) clearTimeout(socket.data.timer);
+      listener.stop(true);
+      udpSocket.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { afterEach, describe, expect, test } from "bun:test";
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import jpeg from "jpeg-js";
+import { playHeadless, type PlayOptions } from "../../lib/client/play.ts";
+import { Movie } from "../../lib/media/movie.ts";
+import { makeSampleMovie } from "../../lib/media/sample.ts";
+import { startFakeServer, type FakeServer, type FakeServerOptions } from "./standard-fake-server.ts";
+
+const FRAMES = 10;
+const movie = Movie.fromBytes(makeSampleMovie({ frames: FRAMES, width: 160, height: 120 }), "movie.Mjpeg");
+const frames = Array.from({ length: FRAMES }, (_, i) => movie.frame(i));
+
+let server: FakeServer | undefined;
+let directory: string | undefined;
+afterEach(() => {
+  server?.stop();
+  server = undefined;
+  if (directory) rmSync(directory, { recursive: true, force: true });
+  directory = undefined;
+});
+
+async function play(serverOptions: Partial<FakeServerOptions>, transport: PlayOptions["transport"]) {
+  server = await startFakeServer({ frames, ...serverOptions });
+  directory = mkdtempSync(join(tmpdir(), "rtsp-std-play-"));
+  const outDir = join(directory, "frames");
+  const report = await playHeadless({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, outDir, dialect: "rtsp", transport, timeoutMs: 5000 });
+  return { report, outDir };
+}
+
+function expectDecodedFrames(outDir: string) {
+  const names = readdirSync(outDir).sort();
+  expect(names).toEqual(Array.from({ length: FRAMES }, (_, i) => `${String(i + 1).padStart(5, "0")}.jpg`));
+  names.forEach((name, i) => {
+    const received = jpeg.decode(readFileSync(join(outDir, name)), { useTArray: true });
+    const source = jpeg.decode(frames[i], { useTArray: true });
+    expect([received.width, received.height]).toEqual([source.width, source.height]);
+    expect(Buffer.from(received.data).equals(Buffer.from(source.data))).toBe(true);
+  });
+}
+
+describe("standard RTSP against raw-wire servers", () => {
+  test("UDP: SETUP follows Content-Base + a=control, frames reassembled, numbered and decodable", async () => {
+    const { report, outDir } = await play({}, "udp");
+    expectDecodedFrames(outDir);
+    expect(report).toMatchObject({ dialect: "rtsp", transport: "udp", framesReceived: FRAMES, framesExpected: FRAMES, framesDropped: 0, endedBy: "complete" });
+    expect(report.packets.lost).toBe(0);
+    expect(report.server?.packetCount).toBe(report.packets.received);
+    const methods = server!.requests.map((r) => r.split(" ").slice(0, 2).join(" "));
+    const base = `rtsp://127.0.0.1:${server!.port}/movie.Mjpeg`;
+    expect(methods).toEqual([`OPTIONS ${base}`, `DESCRIBE ${base}`, `SETUP ${base}/trackID=0`, `PLAY ${base}/`, `TEARDOWN ${base}/`]);
+    expect(server!.requests[2]).toMatch(/Transport: RTP\/AVP;unicast;client_port=(\d*[02468])-\d+/);
+  });
+
+  test("UDP: reordered and duplicated packets are put back in order and counted", async () => {
+    const { report, outDir } = await play({ shuffleUdp: true }, "udp");
+    expectDecodedFrames(outDir);
+    expect(report.packets.duplicates).toBe(1);
+    expect(report.packets.outOfOrder).toBeGreaterThanOrEqual(1);
+    expect(report.packets.lost).toBe(0);
+  });
+
+  test("TCP interleaved: frames reassembled and decodable", async () => {
+    const { report, outDir } = await play({}, "tcp");
+    expectDecodedFrames(outDir);
+    expect(report).toMatchObject({ transport: "tcp", framesReceived: FRAMES, endedBy: "complete" });
+    expect(server!.requests.find((r) => r.startsWith("SETUP"))).toContain("Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
+  });
+
+  test("transport auto: 461 to UDP SETUP falls back to TCP", async () => {
+    const { report, outDir } = await play({ refuseUdp: true }, "auto");
+    expectDecodedFrames(outDir);
+    expect(report).toMatchObject({ transport: "tcp", endedBy: "complete" });
+  });
+
+  test("transport auto: no RTP within 3 s over UDP tears down and sets up again over TCP", async () => {
+    const { report, outDir } = await play({ swallowUdp: true }, "auto");
+    expectDecodedFrames(outDir);
+    expect(report).toMatchObject({ transport: "tcp", endedBy: "complete" });
+    const methods = server!.requests.map((r) => r.split(" ")[0]);
+    expect(methods).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "TEARDOWN", "SETUP", "PLAY", "TEARDOWN"]);
+  }, 15_000);
+
+  test("transport udp never falls back: silence is a timeout", async () => {
+    server = await startFakeServer({ frames, swallowUdp: true });
+    const report = await playHeadless({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport: "udp", timeoutMs: 1000 });
+    expect(report).toMatchObject({ transport: "udp", endedBy: "timeout", error: "no data within 1 s after PLAY" });
+  });
+});
