@@ -12,11 +12,6 @@ export class ByteQueue {
     return this.end - this.start;
   }
 
-  /** Bytes held in memory, used or not: what a bound on the reader's memory must cover. */
-  get capacity(): number {
-    return this.bytes.length;
-  }
-
   /** The byte at `index` counted from the head; callers stay below `length`. */
   at(index: number): number {
     return this.bytes[this.start + index];
