@@ -9,6 +9,8 @@ export interface LabServerOptions {
   frames: Uint8Array[];
   /** Add the RTSP/1.4 `Frames: <total>` line (the report's extension 4). */
   framesHeader?: boolean;
+  /** Also answer the report's extension 4 methods: FORWARD / BACKWARD move 20 frames, RESTART goes to the start. */
+  extension4?: boolean;
   /** Answer SETUP and PLAY but never send a datagram. */
   silent?: boolean;
   /** Close the RTSP connection after sending this many frames. */
@@ -71,6 +73,10 @@ export async function startLabServer(options: LabServerOptions): Promise<LabServ
         } else if (requestType === "PLAY") {
           reply();
           if (!options.silent) worker.timer = setTimeout(() => sendNext(socket, worker), 50);
+        } else if (options.extension4 && ["FORWARD", "BACKWARD", "RESTART"].includes(requestType)) {
+          const moved = requestType === "FORWARD" ? worker.frameNumber + 20 : requestType === "BACKWARD" ? worker.frameNumber - 20 : 0;
+          worker.frameNumber = Math.max(0, Math.min(options.frames.length, moved));
+          reply();
         } else if (requestType === "PAUSE" || requestType === "TEARDOWN") {
           clearTimeout(worker.timer);
           reply();
