@@ -24,7 +24,14 @@ afterEach(() => {
   directory = undefined;
 });
 
-async function playLab(frames: number, extra: Partial<Parameters<typeof startLabServer>[0]> = {}, timeoutMs = 5000) {
+async function freeUdpPort(): Promise<number> {
+  const socket = await Bun.udpSocket({});
+  const port = socket.port;
+  socket.close();
+  return port;
+}
+
+async function playLab(frames: number, extra: Partial<Parameters<typeof startLabServer>[0]> = {}, timeoutMs = 5000, clientPort?: number) {
   const movie = movieFrames(frames);
   server = await startLabServer({ frames: movie, ...extra });
   directory = mkdtempSync(join(tmpdir(), "rtsp-lab-play-"));
@@ -36,6 +43,7 @@ async function playLab(frames: number, extra: Partial<Parameters<typeof startLab
     dialect: "lab",
     transport: "auto",
     timeoutMs,
+    clientPort,
   });
   return { movie, report, reportPath, framesDir: join(directory, "frames") };
 }
@@ -50,7 +58,8 @@ function expectSavedFrames(framesDir: string, movie: Uint8Array[], count = movie
 
 describe("lab dialect against the reference server's behaviour", () => {
   test("every frame saved byte-identical, report right, requests exactly like the lab client", async () => {
-    const { movie, report, reportPath, framesDir } = await playLab(24);
+    const clientPort = await freeUdpPort();
+    const { movie, report, reportPath, framesDir } = await playLab(24, {}, 5000, clientPort);
     expectSavedFrames(framesDir, movie);
     expect(report).toMatchObject({
       dialect: "lab",
@@ -67,7 +76,7 @@ describe("lab dialect against the reference server's behaviour", () => {
     expect(JSON.parse(readFileSync(reportPath, "utf8")) as PlayReport).toEqual(report);
 
     const [setup, play, teardown] = server!.requests;
-    expect(setup).toMatch(/^SETUP movie\.Mjpeg RTSP\/1\.\d\nCSeq: 1\nTransport: RTP\/UDP; client_port= \d+$/);
+    expect(setup).toBe(`SETUP movie.Mjpeg RTSP/1.4\nCSeq: 1\nTransport: RTP/UDP; client_port= ${clientPort}`);
     expect(play).toMatch(/^PLAY movie\.Mjpeg RTSP\/1\.\d\nCSeq: 2\nSession: 123456$/);
     expect(teardown).toMatch(/^TEARDOWN movie\.Mjpeg RTSP\/1\.\d\nCSeq: 3\nSession: 123456$/);
   });

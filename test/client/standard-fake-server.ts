@@ -14,6 +14,10 @@ export interface FakeServerOptions {
   swallowUdp?: boolean;
   /** Over UDP, send the second and third packets swapped and the first one twice. */
   shuffleUdp?: boolean;
+  /** Announced in `Session: id;timeout=N`; default 60. */
+  sessionTimeout?: number;
+  /** Time between frames; default 10 ms. */
+  frameIntervalMs?: number;
 }
 
 export interface FakeServer {
@@ -97,7 +101,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     const next = () => {
       if (index < byFrame.length) {
         for (const packet of byFrame[index++]) deliver(socket, packet, false);
-        socket.data.timer = setTimeout(next, 10);
+        socket.data.timer = setTimeout(next, options.frameIntervalMs ?? 10);
         return;
       }
       const report = encodeRtcp([
@@ -119,7 +123,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       const length = body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [];
       socket.write(`RTSP/1.0 ${status}\r\nCSeq: ${cseq}\r\n${[...headers, ...length].map((h) => `${h}\r\n`).join("")}\r\n${body}`);
     };
-    const session = "Session: 5f3a;timeout=60";
+    const session = `Session: 5f3a;timeout=${options.sessionTimeout ?? 60}`;
     switch (method) {
       case "OPTIONS":
         return reply("200 OK", ["Public: OPTIONS, DESCRIBE, SETUP, PLAY, PAUSE, TEARDOWN, GET_PARAMETER"]);

@@ -82,6 +82,14 @@ describe("standard RTSP against raw-wire servers", () => {
     expect(methods).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "TEARDOWN", "SETUP", "PLAY", "TEARDOWN"]);
   }, 15_000);
 
+  test("keep-alive: GET_PARAMETER within the session timeout the server announced", async () => {
+    const { report } = await play({ sessionTimeout: 2, frameIntervalMs: 60, frames: [...frames, ...frames, ...frames] }, "tcp");
+    expect(report.endedBy).toBe("complete");
+    const keepAlive = server!.requests.filter((r) => r.startsWith("GET_PARAMETER"));
+    expect(keepAlive.length).toBeGreaterThanOrEqual(1);
+    expect(keepAlive[0]).toContain("Session: 5f3a");
+  });
+
   test("transport udp never falls back: silence is a timeout", async () => {
     server = await startFakeServer({ frames, swallowUdp: true });
     const report = await playHeadless({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport: "udp", timeoutMs: 1000 });
