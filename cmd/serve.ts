@@ -1,7 +1,6 @@
 // `rtsp serve [PATH]`: serve a movie file or a folder of movies (no PATH = the bundled sample) to lab clients and
 // standard RTSP players on one port.
 import { defineCommand } from "citty";
-import { consola } from "consola";
 import { readdir } from "node:fs/promises";
 import { parseInteger, parsePort, parsePositiveNumber, UsageError, verboseArg } from "../lib/cli/arguments.ts";
 import { ServerStartError, startServer, type RtspServer, type ServerOptions } from "../lib/server/server.ts";
@@ -59,9 +58,10 @@ export default defineCommand({
       process.exit(1);
     }
 
+    // The URLs are the command's output proper (scripts read them), so they go to stdout whatever consola's level.
     const urls = await playableUrls(server, options.host);
-    consola.success(`Serving on port ${server.port} at ${options.fps} fps. Play:`);
-    for (const url of urls) consola.log(`  ${url}`);
+    console.log(`Serving on port ${server.port} at ${options.fps} fps. Play:`);
+    for (const url of urls) console.log(`  ${url}`);
 
     const shutdown = async () => {
       await server.stop();

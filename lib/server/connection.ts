@@ -21,7 +21,7 @@ const textDecoder = new TextDecoder();
 
 export interface ConnectionLog {
   request(connection: RtspConnection, request: RtspRequest): void;
-  reply(connection: RtspConnection, reply: Reply, cseq: string | undefined): void;
+  reply(connection: RtspConnection, reply: Reply, bytes: Uint8Array): void;
   error(error: unknown): void;
 }
 
@@ -31,6 +31,8 @@ export class RtspConnection implements ConnectionContext {
   readonly writer: ConnectionWriter;
   readonly localAddress: string;
   readonly remoteAddress: string;
+  /** `address:port` of the client, for logs. */
+  readonly peer: string;
   private readonly reader = new RtspReader<RtspRequest>("request");
   private quietTimer?: ReturnType<typeof setTimeout>;
   private pending: Promise<void> = Promise.resolve();
@@ -49,11 +51,9 @@ export class RtspConnection implements ConnectionContext {
     this.writer = new ConnectionWriter(socket);
     this.localAddress = socket.localAddress;
     this.remoteAddress = socket.remoteAddress;
+    this.peer = `${socket.remoteAddress}:${socket.remotePort}`;
   }
 
-  get peer(): string {
-    return `${this.remoteAddress}:${this.socket.remotePort}`;
-  }
 
   receive(chunk: Uint8Array): void {
     clearTimeout(this.quietTimer);
@@ -131,16 +131,18 @@ export class RtspConnection implements ConnectionContext {
     if (this.closed) return;
     const lab = isLabRequest(request, reply.session);
     this.labPeer ||= lab;
-    this.writer.write(serializeReply(reply, { version: request.version, cseq, lab, sessionTimeout: this.sessionTimeout }));
-    this.log.reply(this, reply, cseq);
+    const bytes = serializeReply(reply, { version: request.version, cseq, lab, sessionTimeout: this.sessionTimeout });
+    this.writer.write(bytes);
+    this.log.reply(this, reply, bytes);
     reply.afterWrite?.();
   }
 
   private answerError(event: Extract<ReaderEvent<RtspRequest>, { type: "error" }>): void {
     if (this.closed) return;
     const reply = errorReply(event.status, event.reason);
-    this.writer.write(serializeReply(reply, { version: "RTSP/1.0", cseq: event.cseq, lab: this.labPeer, sessionTimeout: this.sessionTimeout }));
-    this.log.reply(this, reply, event.cseq);
+    const bytes = serializeReply(reply, { version: "RTSP/1.0", cseq: event.cseq, lab: this.labPeer, sessionTimeout: this.sessionTimeout });
+    this.writer.write(bytes);
+    this.log.reply(this, reply, bytes);
     if (event.fatal) this.socket.end();
   }
 }

@@ -267,8 +267,8 @@ function play(request: RtspRequest, connection: ConnectionContext, session: Stre
     session.position = 0;
   }
   const afterWrite = () => {
-    session.play();
     connection.server.sessionEvent(session, `playing from frame ${session.position + 1}`);
+    session.play();
   };
   if (session.dialect === "lab") return { status: 200, session, afterWrite };
   const headers: [string, string][] = [

@@ -36,6 +36,7 @@ export const BUNDLED_MOVIE_NAME = "movie.Mjpeg";
 /** An interleaved client further behind than this has its frames skipped rather than queued without bound. */
 const MAX_QUEUED_BYTES = 1 << 20;
 const TIMEOUT_SWEEP_MS = 1000;
+const textDecoder = new TextDecoder();
 
 /** Thrown when the port cannot be bound; `message` is one line for the user. */
 export class ServerStartError extends Error {}
@@ -83,12 +84,16 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
 
   const connectionLog: ConnectionLog = {
     request(connection, request) {
-      if (options.verbose) log.info(`${connection.peer} → ${request.method} ${request.uri} ${request.version}`, request.headers);
+      if (!options.verbose) return;
+      const headers = request.headers.map(([name, value]) => `\n    ${name}: ${value}`).join("");
+      log.info(`${connection.peer} → ${request.method} ${request.uri} ${request.version}${headers}`);
     },
-    reply(connection, reply, cseq) {
-      if (options.verbose || reply.status >= 400) {
-        const why = reply.message === undefined ? "" : ` (${reply.message})`;
-        log[reply.status >= 400 ? "warn" : "info"](`${connection.peer} ← ${reply.status}${why} CSeq ${cseq ?? "-"}`);
+    reply(connection, reply, bytes) {
+      if (options.verbose) {
+        const text = textDecoder.decode(bytes).trimEnd().replaceAll("\r", "").replaceAll("\n", "\n    ");
+        log.info(`${connection.peer} ← ${text}`);
+      } else if (reply.status >= 400) {
+        log.warn(`${connection.peer} ← ${reply.status}${reply.message === undefined ? "" : ` (${reply.message})`}`);
       }
     },
     error(error) {
