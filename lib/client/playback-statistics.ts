@@ -55,6 +55,8 @@ export class PlaybackStatistics {
   private framesDropped = 0;
   private bytes = 0;
   private arrivals: FrameArrival[] = [];
+  /** Index in `arrivals` where the current segment began: drift is measured within one stretch of playback. */
+  private segmentStart = 0;
   private playRepliedMs: number | undefined;
   private firstFrameAfterPlayMs: number | null = null;
   private senderReport: SenderReportFigures | undefined;
@@ -94,6 +96,7 @@ export class PlaybackStatistics {
   startSegment(): void {
     this.finishedSegments.push(this.segmentCounts());
     this.segment = new ReceiverStats(JPEG_CLOCK_RATE);
+    this.segmentStart = this.arrivals.length;
   }
 
   /** A lab reply is only known complete after silence, so frames may already be here when this is called. */
@@ -138,7 +141,7 @@ export class PlaybackStatistics {
       jitterMs: (this.segment.jitter / JPEG_CLOCK_RATE) * 1000,
       intervals: summarizeIntervals(interArrivalIntervals(arrivalsMs)),
       targetPeriodMs: this.targetPeriodMs,
-      driftMs: cumulativeDrift(this.arrivals, this.targetPeriodMs),
+      driftMs: cumulativeDrift(this.arrivals.slice(this.segmentStart), this.targetPeriodMs),
       durationSeconds,
       dataRateBitsPerSecond: durationSeconds > 0 ? (this.bytes * 8) / durationSeconds : 0,
       firstFrameAfterPlayMs: this.firstFrameAfterPlayMs,
