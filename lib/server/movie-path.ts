@@ -50,7 +50,9 @@ export function requestedMovieName(uri: string): string | MoviePathError {
 
 /** Builds the root from the command line: a file, a folder, or (undefined) the bundled sample as `movie.Mjpeg`. */
 export async function movieRootFor(path: string, servedName?: string): Promise<MovieRoot> {
-  const info = await stat(path);
+  const info = await stat(path).catch(() => {
+    throw new Error(`${path}: no such file or folder`);
+  });
   if (info.isDirectory()) return { kind: "folder", path: await realpath(path) };
   if (info.isFile()) return { kind: "file", path, name: servedName ?? basename(path) };
   throw new Error(`${path} is neither a file nor a folder`);
