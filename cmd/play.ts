@@ -1,9 +1,10 @@
-// `rtsp play [URL]`: play a stream headless (terminal and web front ends come later), save frames, write the report.
+// `rtsp play [URL]`: watch a stream in the terminal or a browser, or play it headless: save frames, write the report.
 import { defineCommand } from "citty";
 import { UsageError, dialectArg, parseInteger, parsePort, transportArg } from "../lib/cli/arguments.ts";
-import type { ClientSession } from "../lib/client/client-session.ts";
+import { ClientSession } from "../lib/client/client-session.ts";
 import { playHeadless, type PlayReport } from "../lib/client/play.ts";
 import { formatProgress, formatSummary } from "../lib/client/report.ts";
+import { playerExitCode, runPlayer } from "../lib/player/run-player.ts";
 
 const DEFAULT_URL = "rtsp://127.0.0.1:8554/movie.Mjpeg";
 const PROGRESS_INTERVAL_MS = 250;
@@ -11,11 +12,9 @@ const SIGNAL_EXIT_CODES = { SIGINT: 130, SIGTERM: 143 } as const;
 
 type FrontEnd = "tui" | "web" | "none";
 
-/** The one place that decides which front end runs; only headless exists so far. */
-function chooseFrontEnd(ui: string, interactive: boolean): "headless" {
-  const wanted: FrontEnd = ui === "auto" ? (interactive ? "tui" : "none") : (ui as FrontEnd);
-  if (ui !== "auto" && wanted !== "none") console.error(`--ui ${wanted} is not yet available; playing headless`);
-  return "headless";
+/** The one place that decides which front end runs: the terminal player on a TTY, headless otherwise. */
+function chooseFrontEnd(ui: string, interactive: boolean): FrontEnd {
+  return ui === "auto" ? (interactive ? "tui" : "none") : (ui as FrontEnd);
 }
 
 function exitCodeFor(report: PlayReport, signal: keyof typeof SIGNAL_EXIT_CODES | undefined): number {
@@ -35,7 +34,13 @@ export default defineCommand({
     ...transportArg,
     frames: { type: "string", description: "Stop after N frames" },
     timeout: { type: "string", default: "10", description: "Seconds without data before giving up" },
-    ui: { type: "enum", options: ["auto", "tui", "web", "none"], default: "auto", description: "Front end" },
+    ui: {
+      type: "enum",
+      options: ["auto", "tui", "web", "none"],
+      default: "auto",
+      description: "Front end: tui (terminal video, the default on a TTY), web (a page on 127.0.0.1), none (headless, the default off a TTY)",
+    },
+    "web-port": { type: "string", default: "8080", description: "Port of the web player on 127.0.0.1 (--ui web); 0 = any free" },
   },
   async run({ args }) {
     let options;
@@ -49,6 +54,7 @@ export default defineCommand({
         transport: args.transport as "auto" | "udp" | "tcp",
         frames: args.frames === undefined ? undefined : parseInteger("frames", args.frames, 1, 10_000_000),
         timeoutMs: parseInteger("timeout", args.timeout, 1, 86_400) * 1000,
+        webPort: parsePort("web-port", args["web-port"], { allowZero: true }),
       };
     } catch (error) {
       if (error instanceof UsageError) {
@@ -58,7 +64,24 @@ export default defineCommand({
       throw error;
     }
     const interactive = Boolean(process.stdout.isTTY);
-    chooseFrontEnd(args.ui, interactive);
+    const frontEnd = chooseFrontEnd(args.ui, interactive);
+    if (frontEnd !== "none") {
+      if (options.outDir || options.reportPath || options.frames) {
+        console.error("rtsp play: --out, --report and --frames apply to headless play (--ui none); ignored here");
+      }
+      const session = await ClientSession.open({
+        url: options.url,
+        dialect: options.dialect,
+        transport: options.transport,
+        clientPort: options.clientPort,
+        timeoutMs: options.timeoutMs,
+        replyTimeoutMs: options.timeoutMs,
+      }).catch((error: Error) => {
+        console.error(`rtsp play: ${error.message}`);
+        process.exit(1);
+      });
+      process.exit(playerExitCode(await runPlayer(frontEnd, session, { webPort: options.webPort })));
+    }
 
     const controller = new AbortController();
     let caughtSignal: keyof typeof SIGNAL_EXIT_CODES | undefined;

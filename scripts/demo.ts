@@ -1,5 +1,6 @@
 // The README's first command: serve the bundled movie and play it headless, saving frames/ and report.json.
 // Both run from source as separate processes, exactly as a user would start them.
+export {};
 const port = Number(process.env.RTSP_DEMO_PORT ?? 8554);
 const rtsp = [process.execPath, "cmd/rtsp.ts"];
 
