@@ -138,6 +138,7 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
 
   const sweep = setInterval(() => {
     const limit = performance.now() - options.sessionTimeout * 1000;
+    // Lab clients have no keep-alive (no RTCP, no GET_PARAMETER): their sessions end with their connection instead.
     for (const [session, connection] of owners) {
       if (session.dialect === "standard" && session.lastActivity < limit) endSession(connection, session, "timed out");
     }

@@ -186,6 +186,7 @@ export class StreamSession implements PacedRun {
     return sequenceNumber;
   }
 
+  /** The movie ran out: READY again (a later PLAY starts over). Standard players end their stream on the BYE. */
   private finishMovie(): false {
     this.state = SessionState.Ready;
     this.pacer.stop(this);
