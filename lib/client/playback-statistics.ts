@@ -43,10 +43,13 @@ export interface StatisticsSnapshot {
 }
 
 const JPEG_CLOCK_RATE = 90000;
+/** How long after a seek request its jump may still arrive: the lab's reply is only known after 150 ms of quiet. */
+const SEEK_SETTLE_MS = 1000;
 
 /**
  * Packet figures are summed over segments: a seek makes the sender's sequence numbers jump (the lab numbers packets by
- * frame), and RFC 3550 sequence tracking would count the jump as loss.
+ * frame), and RFC 3550 sequence tracking would count the jump as loss. A seek only marks a segment as pending: packets and
+ * frames of the old position may still be in flight, so the new segment begins at the first discontinuity after it.
  */
 export class PlaybackStatistics {
   private readonly finishedSegments: PacketCounts[] = [];
@@ -57,6 +60,9 @@ export class PlaybackStatistics {
   private arrivals: FrameArrival[] = [];
   /** Index in `arrivals` where the current segment began: drift is measured within one stretch of playback. */
   private segmentStart = 0;
+  private lastSequence: number | undefined;
+  /** Until when (local ms) a discontinuity is taken as the pending seek rather than loss. */
+  private jumpExpectedUntilMs = -Infinity;
   private playRepliedMs: number | undefined;
   private firstFrameAfterPlayMs: number | null = null;
   private senderReport: SenderReportFigures | undefined;
@@ -72,6 +78,12 @@ export class PlaybackStatistics {
 
   /** The packet's stats: what ReceiverStats expects, with the receiver's own arrival time. */
   recordPacket(sequenceNumber: number, rtpTimestamp: number, arrivalMs: number): void {
+    const jumped = this.lastSequence !== undefined && sequenceNumber !== ((this.lastSequence + 1) & 0xffff);
+    if (jumped && arrivalMs <= this.jumpExpectedUntilMs) {
+      this.finishedSegments.push(this.segmentCounts());
+      this.segment = new ReceiverStats(JPEG_CLOCK_RATE);
+    }
+    this.lastSequence = sequenceNumber;
     this.segment.record(sequenceNumber, rtpTimestamp, arrivalMs);
   }
 
@@ -85,6 +97,10 @@ export class PlaybackStatistics {
   }
 
   recordFrame(frame: ReceivedFrame): void {
+    const previous = this.arrivals.at(-1);
+    if (previous !== undefined && frame.number !== previous.number + 1 && frame.arrivalMs <= this.jumpExpectedUntilMs) {
+      this.segmentStart = this.arrivals.length;
+    }
     if (this.arrivals.length === 0 && this.playRepliedMs !== undefined) {
       this.firstFrameAfterPlayMs = frame.arrivalMs - this.playRepliedMs;
     }
@@ -92,11 +108,9 @@ export class PlaybackStatistics {
     this.bytes += frame.jpeg.length;
   }
 
-  /** A new PLAY at another position: restart sequence tracking and the pacing reference. */
+  /** A new PLAY at another position: sequence tracking and the pacing reference restart at the jump it causes. */
   startSegment(): void {
-    this.finishedSegments.push(this.segmentCounts());
-    this.segment = new ReceiverStats(JPEG_CLOCK_RATE);
-    this.segmentStart = this.arrivals.length;
+    this.jumpExpectedUntilMs = this.now() + SEEK_SETTLE_MS;
   }
 
   /** A lab reply is only known complete after silence, so frames may already be here when this is called. */
