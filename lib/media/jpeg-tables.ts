@@ -1,5 +1,6 @@
 // The tables of ITU T.81 that RTP/JPEG receivers assume (RFC 2435 §3.1.8 and Appendix A): Annex K.1 quantization
-// tables and Annex K.3 Huffman tables. Shared by the inspector (to recognise them) and the encoder (to write them).
+// tables and Annex K.3 Huffman tables. Shared by the inspector (to recognise them), the encoder (to write them) and the
+// RFC 2435 depacketizer (to rebuild headers from them).
 
 /** Position k of the zigzag scan → index in the natural (row-major) 8x8 block. */
 export const ZIGZAG_TO_NATURAL = Uint8Array.from([

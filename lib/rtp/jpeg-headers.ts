@@ -1,5 +1,5 @@
 // The JPEG headers an RFC 2435 receiver puts back in front of the scan data (RFC 2435 Appendix A and B).
-import { STANDARD_CHROMA_QUANTIZER, STANDARD_HUFFMAN_TABLES, STANDARD_LUMA_QUANTIZER, ZIGZAG_TO_NATURAL, type HuffmanTable } from "./jpeg-tables.ts";
+import { scaledQuantTables as annexKQuantTables, STANDARD_HUFFMAN, type HuffmanSpec } from "../media/jpeg-tables.ts";
 
 export interface QuantTable {
   /** Zigzag order, as a DQT segment stores it: 64 entries (8-bit) or 128 bytes (16-bit, big-endian). */
@@ -24,18 +24,13 @@ const DQT = 0xdb;
 const DRI = 0xdd;
 const SOS = 0xda;
 
-/** RFC 2435 Appendix A MakeTables: the Annex K tables scaled for Q 1..99, in zigzag order. */
+/** RFC 2435 Appendix A MakeTables: the Annex K tables scaled for Q 1..99 (100..127 are reserved), in zigzag order. */
 export function scaledQuantTables(q: number): [luma: QuantTable, chroma: QuantTable] {
-  const factor = Math.min(99, Math.max(1, q));
-  const scale = factor < 50 ? Math.floor(5000 / factor) : 200 - factor * 2;
-  const scaled = (natural: number[]) => {
-    const bytes = new Uint8Array(64);
-    for (let i = 0; i < 64; i++) {
-      bytes[i] = Math.min(255, Math.max(1, Math.floor((natural[ZIGZAG_TO_NATURAL[i]] * scale + 50) / 100)));
-    }
-    return { bytes, sixteenBit: false };
-  };
-  return [scaled(STANDARD_LUMA_QUANTIZER), scaled(STANDARD_CHROMA_QUANTIZER)];
+  const { luminance, chrominance } = annexKQuantTables(Math.min(99, q));
+  return [
+    { bytes: luminance, sixteenBit: false },
+    { bytes: chrominance, sixteenBit: false },
+  ];
 }
 
 /** Everything from SOI to the end of the SOS header (RFC 2435 Appendix B MakeHeaders). */
@@ -61,9 +56,9 @@ export function buildJpegHeaders(parameters: JpegHeaderParameters): Uint8Array {
     ...[3, 0x11, chromaQuantId],
   ]);
 
-  const huffman = (table: HuffmanTable) => [(table.tableClass << 4) | table.tableId, ...table.counts, ...table.symbols];
-  const { lumaDc, lumaAc, chromaDc, chromaAc } = STANDARD_HUFFMAN_TABLES;
-  segment(DHT, [...huffman(lumaDc), ...huffman(lumaAc), ...huffman(chromaDc), ...huffman(chromaAc)]);
+  const huffman = (tableClass: number, tableId: number, table: HuffmanSpec) => [(tableClass << 4) | tableId, ...table.counts, ...table.symbols];
+  const { dcLuminance, acLuminance, dcChrominance, acChrominance } = STANDARD_HUFFMAN;
+  segment(DHT, [...huffman(0, 0, dcLuminance), ...huffman(1, 0, acLuminance), ...huffman(0, 1, dcChrominance), ...huffman(1, 1, acChrominance)]);
 
   if (parameters.restartInterval > 0) segment(DRI, [parameters.restartInterval >> 8, parameters.restartInterval & 0xff]);
 
