@@ -1,8 +1,10 @@
 // `rtsp serve [PATH]`: serve a movie file or a folder of movies (no PATH = the bundled sample) to lab clients and
 // standard RTSP players on one port.
 import { defineCommand } from "citty";
-import { readdir } from "node:fs/promises";
+import { readdir, readFile } from "node:fs/promises";
 import { parseInteger, parsePort, parsePositiveNumber, UsageError, verboseArg } from "../lib/cli/arguments.ts";
+import { parseUserList } from "../lib/server/authenticator.ts";
+import { DEFAULT_LIMITS } from "../lib/server/limits.ts";
 import { ServerStartError, startServer, type RtspServer, type ServerOptions } from "../lib/server/server.ts";
 
 const MAX_LISTED_MOVIES = 10;
@@ -18,6 +20,39 @@ async function playableUrls(server: RtspServer, host: string): Promise<string[]>
   return files.length > MAX_LISTED_MOVIES ? [...urls, `… and ${files.length - MAX_LISTED_MOVIES} more in ${server.root.path}`] : urls;
 }
 
+/** Every value of a repeatable flag: citty keeps only the last one in `args`. */
+function repeatedFlag(rawArgs: string[], name: string): string[] {
+  const values: string[] = [];
+  for (let i = 0; i < rawArgs.length; i++) {
+    if (rawArgs[i] === "--") break;
+    if (rawArgs[i] === `--${name}` && i + 1 < rawArgs.length) values.push(rawArgs[++i]);
+    else if (rawArgs[i].startsWith(`--${name}=`)) values.push(rawArgs[i].slice(name.length + 3));
+  }
+  return values;
+}
+
+/** The users of `--auth user:pass` (repeatable) and `--auth-file FILE`; undefined when neither is given. */
+async function authOptions(entries: string[], file: string | undefined, allowBasic: boolean): Promise<ServerOptions["auth"]> {
+  if (entries.length === 0 && file === undefined) {
+    if (allowBasic) throw new UsageError("--auth-basic needs --auth or --auth-file");
+    return undefined;
+  }
+  let users: Map<string, string>;
+  try {
+    users = parseUserList(entries, "--auth");
+    if (file !== undefined) {
+      const text = await readFile(file, "utf8").catch(() => {
+        throw new Error(`--auth-file ${file}: cannot read it`);
+      });
+      for (const [user, password] of parseUserList(text.split(/\r?\n/), `--auth-file ${file}`)) users.set(user, password);
+    }
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  if (users.size === 0) throw new UsageError("--auth-file names no users");
+  return { users, allowBasic };
+}
+
 export default defineCommand({
   meta: { name: "serve", description: "Serve a movie (or a folder of movies) over RTSP/RTP, lab dialect and standard" },
   args: {
@@ -27,9 +62,28 @@ export default defineCommand({
     fps: { type: "string", default: "20", description: "Frames per second" },
     "max-packet": { type: "string", default: "1400", description: "Largest RTP packet on the standard path, bytes" },
     "session-timeout": { type: "string", default: "60", description: "Seconds without RTSP or RTCP before a standard session ends" },
+    "max-sessions": { type: "string", default: String(DEFAULT_LIMITS.maxSessions), description: "Sessions at once; SETUP beyond is answered 503" },
+    "max-connections": {
+      type: "string",
+      default: String(DEFAULT_LIMITS.maxConnections),
+      description: "RTSP connections at once; one more is answered 503 and closed",
+    },
+    "max-request-rate": {
+      type: "string",
+      default: String(DEFAULT_LIMITS.requestsPerSecond),
+      description: "Requests per connection per second; the excess is answered 503",
+    },
+    "idle-timeout": {
+      type: "string",
+      default: String(DEFAULT_LIMITS.idleTimeout),
+      description: "Seconds a connection without a session may stay silent",
+    },
+    auth: { type: "string", description: "user:password allowed to play (repeatable); Digest authentication" },
+    "auth-file": { type: "string", description: "File of user:password lines allowed to play" },
+    "auth-basic": { type: "boolean", default: false, description: "Also accept Basic authentication (sends the password in clear)" },
     ...verboseArg,
   },
-  async run({ args }) {
+  async run({ args, rawArgs }) {
     let options: ServerOptions;
     try {
       options = {
@@ -40,6 +94,13 @@ export default defineCommand({
         maxPacket: parseInteger("max-packet", args["max-packet"], 128, 65_535),
         sessionTimeout: parseInteger("session-timeout", args["session-timeout"], 1, 86_400),
         verbose: Boolean(args.verbose),
+        limits: {
+          maxSessions: parseInteger("max-sessions", args["max-sessions"], 1, 1_000_000),
+          maxConnections: parseInteger("max-connections", args["max-connections"], 1, 1_000_000),
+          requestsPerSecond: parseInteger("max-request-rate", args["max-request-rate"], 1, 1_000_000),
+          idleTimeout: parseInteger("idle-timeout", args["idle-timeout"], 1, 86_400),
+        },
+        auth: await authOptions(repeatedFlag(rawArgs, "auth"), args["auth-file"], Boolean(args["auth-basic"])),
       };
     } catch (error) {
       if (error instanceof UsageError) {

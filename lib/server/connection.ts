@@ -3,6 +3,7 @@ import type { Socket } from "bun";
 import { getHeader, type RtspRequest } from "../rtsp/message.ts";
 import { RtspReader, type ReaderEvent } from "../rtsp/reader.ts";
 import { ConnectionWriter } from "./connection-writer.ts";
+import { RequestRate, type ServerLimits } from "./limits.ts";
 import { errorReply, serializeReply, type Reply } from "./reply.ts";
 import { ABSOLUTE_URL, endSession, handleRequest, isLabRequest, type ConnectionContext, type ServerContext } from "./request-handlers.ts";
 import type { StreamSession } from "./stream-session.ts";
@@ -16,6 +17,10 @@ const LAB_QUIET_MS = 15;
 const STANDARD_QUIET_MS = 250;
 /** Enough of the pending text to hold its start line (the reader bounds a head at a few KB anyway). */
 const PENDING_TEXT_LIMIT = 16_384;
+/** A peer that does not read its replies is closed once this much is waiting for it (interleaved media stops at 1 MiB). */
+const MAX_UNREAD_BYTES = 4 << 20;
+/** Malformed requests in a row, nothing well-formed between them, after which the peer is taken not to speak RTSP. */
+const MAX_CONSECUTIVE_ERRORS = 3;
 const START_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]+(\S+)[ \t]+(RTSP\/\d+\.\d+)\r?$/gm;
 const textDecoder = new TextDecoder();
 
@@ -33,7 +38,13 @@ export class RtspConnection implements ConnectionContext {
   readonly remoteAddress: string;
   /** `address:port` of the client, for logs. */
   readonly peer: string;
-  private readonly reader = new RtspReader<RtspRequest>("request");
+  /** performance.now() of the last request, or of the connection's opening. */
+  lastRequestAt = performance.now();
+  /** performance.now() when the pending (incomplete) request began; undefined when none is pending. */
+  pendingSince: number | undefined;
+  private readonly reader: RtspReader<RtspRequest>;
+  private readonly rate: RequestRate;
+  private consecutiveErrors = 0;
   private quietTimer?: ReturnType<typeof setTimeout>;
   private pending: Promise<void> = Promise.resolve();
   /** Whether this peer has spoken the lab dialect: decides the line endings of replies to unparseable bytes. */
@@ -47,7 +58,15 @@ export class RtspConnection implements ConnectionContext {
     readonly server: ServerContext,
     private readonly sessionTimeout: number,
     private readonly log: ConnectionLog,
+    limits: ServerLimits,
   ) {
+    this.reader = new RtspReader<RtspRequest>("request", {
+      maxHeaderBytes: limits.maxRequestBytes,
+      maxHeaders: limits.maxHeaders,
+      maxBodyBytes: limits.maxBodyBytes,
+      maxUriBytes: limits.maxUriBytes,
+    });
+    this.rate = new RequestRate(limits.requestsPerSecond);
     this.writer = new ConnectionWriter(socket);
     this.localAddress = socket.localAddress;
     this.remoteAddress = socket.remoteAddress;
@@ -56,9 +75,12 @@ export class RtspConnection implements ConnectionContext {
 
 
   receive(chunk: Uint8Array): void {
+    if (this.closed) return;
     clearTimeout(this.quietTimer);
+    this.pendingSince ??= performance.now();
     this.process(this.reader.push(chunk));
     this.pendingText = this.reader.pending ? (this.pendingText + textDecoder.decode(chunk)).slice(-PENDING_TEXT_LIMIT) : "";
+    if (!this.reader.pending) this.pendingSince = undefined;
     if (this.reader.pending) {
       this.quietTimer = setTimeout(() => {
         this.pendingText = "";
@@ -80,6 +102,10 @@ export class RtspConnection implements ConnectionContext {
     this.writer.drain();
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   /** The peer went away: its sessions stop at once and cost nothing afterwards. */
   close(): void {
     if (this.closed) return;
@@ -87,6 +113,13 @@ export class RtspConnection implements ConnectionContext {
     clearTimeout(this.quietTimer);
     for (const session of [...this.sessions.values()]) endSession(this, session, "client disconnected", false);
     this.writer.close();
+  }
+
+  /** A peer that broke a limit of the connection itself: told why (when it can be), then cut off. */
+  drop(status: number, reason: string): void {
+    if (this.closed) return;
+    this.answerError({ type: "error", status, reason, fatal: true });
+    this.close();
   }
 
   /** Server shutdown: sessions say goodbye, then the connection closes. */
@@ -102,10 +135,17 @@ export class RtspConnection implements ConnectionContext {
         const session = this.rtcpChannels.get(event.channel);
         if (session) this.server.rtcpReceived(session, event.payload);
       } else if (event.type === "error") {
-        this.enqueue(() => this.answerError(event));
+        const notRtsp = ++this.consecutiveErrors >= MAX_CONSECUTIVE_ERRORS;
+        this.enqueue(() => this.answerError(notRtsp ? { ...event, fatal: true } : event));
       } else {
+        this.consecutiveErrors = 0;
         const request = event.message;
-        this.enqueue(() => this.answer(request));
+        this.lastRequestAt = performance.now();
+        if (this.rate.allow(this.lastRequestAt)) {
+          this.enqueue(() => this.answer(request));
+        } else {
+          this.enqueue(() => this.refuse(request, errorReply(503, "too many requests on this connection: slow down")));
+        }
       }
     }
   }
@@ -120,7 +160,6 @@ export class RtspConnection implements ConnectionContext {
   private async answer(request: RtspRequest): Promise<void> {
     if (this.closed) return;
     this.log.request(this, request);
-    const cseq = getHeader(request.headers, "CSeq");
     let reply: Reply;
     try {
       reply = await handleRequest(request, this);
@@ -128,21 +167,40 @@ export class RtspConnection implements ConnectionContext {
       this.log.error(error);
       reply = errorReply(500, error instanceof Error ? error.message : String(error));
     }
+    this.send(request, reply);
+  }
+
+  private refuse(request: RtspRequest, reply: Reply): void {
+    this.log.request(this, request);
+    this.send(request, reply);
+  }
+
+  private send(request: RtspRequest, reply: Reply): void {
     if (this.closed) return;
     const lab = isLabRequest(request, reply.session);
     this.labPeer ||= lab;
+    const cseq = getHeader(request.headers, "CSeq");
     const bytes = serializeReply(reply, { version: request.version, cseq, lab, sessionTimeout: this.sessionTimeout });
     this.writer.write(bytes);
     this.log.reply(this, reply, bytes);
+    if (this.writer.queuedBytes > MAX_UNREAD_BYTES) {
+      this.socket.end();
+      this.close();
+      return;
+    }
     reply.afterWrite?.();
   }
 
   private answerError(event: Extract<ReaderEvent<RtspRequest>, { type: "error" }>): void {
     if (this.closed) return;
+    this.lastRequestAt = performance.now();
     const reply = errorReply(event.status, event.reason);
     const bytes = serializeReply(reply, { version: "RTSP/1.0", cseq: event.cseq, lab: this.labPeer, sessionTimeout: this.sessionTimeout });
     this.writer.write(bytes);
     this.log.reply(this, reply, bytes);
-    if (event.fatal) this.socket.end();
+    if (event.fatal) {
+      this.socket.end();
+      this.close();
+    }
   }
 }

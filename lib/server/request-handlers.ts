@@ -6,6 +6,7 @@ import { serializeRtpInfo } from "../rtsp/rtp-info.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
 import { parseTransport, serializeTransport, TransportError, type TransportSpec } from "../rtsp/transport.ts";
 import { buildJpegSdp } from "../sdp/session-description.ts";
+import type { Authenticator } from "./authenticator.ts";
 import { InterleavedTransport } from "./interleaved-transport.ts";
 import { labDescription } from "./lab-description.ts";
 import type { MediaTransport } from "./media-transport.ts";
@@ -26,6 +27,11 @@ export interface ServerContext {
   fps: number;
   /** Bytes an interleaved client may have queued before its frames are skipped. */
   maxQueuedBytes: number;
+  /** Sessions on the whole server beyond which SETUP is answered 503. */
+  maxSessions: number;
+  readonly sessionCount: number;
+  /** Present when `--auth` is set: every request but OPTIONS must authenticate. */
+  authenticator?: Authenticator;
   newSessionId(): string;
   sessionStarted(session: StreamSession, connection: ConnectionContext): void;
   sessionEnded(session: StreamSession, why: string): void;
@@ -72,10 +78,33 @@ function findSession(request: RtspRequest, connection: ConnectionContext): Strea
   return connection.sessions.get(id) ?? errorReply(454, `no session ${id} on this connection`);
 }
 
+/**
+ * OPTIONS stays open (ffmpeg and GStreamer send it first, and it reveals only the method list); everything else,
+ * lab requests included (the lab client cannot authenticate), needs credentials when the server has users.
+ */
+function authenticate(request: RtspRequest, connection: ConnectionContext): Reply | undefined {
+  const authenticator = connection.server.authenticator;
+  if (!authenticator || request.method === "OPTIONS") return undefined;
+  const decision = authenticator.check(
+    { method: request.method, uri: request.uri, authorization: getHeader(request.headers, "Authorization") },
+    connection.remoteAddress,
+  );
+  if (decision.ok) return undefined;
+  return { ...errorReply(401, decision.reason), headers: decision.challenges.map((challenge) => ["WWW-Authenticate", challenge]) };
+}
+
+/** Loopback and IPv4 peers may show up IPv4-mapped (`::ffff:127.0.0.1`). */
+function sameAddress(a: string, b: string): boolean {
+  const plain = (address: string) => address.replace(/^::ffff:/i, "").toLowerCase();
+  return plain(a) === plain(b);
+}
+
 export async function handleRequest(request: RtspRequest, connection: ConnectionContext): Promise<Reply> {
   if (getHeader(request.headers, "CSeq") === undefined) return errorReply(400, "missing CSeq header");
   const method = request.method;
   if (!isSupportedMethod(method)) return errorReply(501, `method ${method} is not implemented`);
+  const refused = authenticate(request, connection);
+  if (refused) return refused;
   const found = findSession(request, connection);
   if (found !== undefined && !(found instanceof StreamSession)) return found;
   const session = found;
@@ -189,6 +218,9 @@ async function setup(request: RtspRequest, connection: ConnectionContext, existi
     if (error instanceof TransportError) return errorReply(400, `bad Transport header: ${error.message}`);
     throw error;
   }
+  // RTP goes to the RTSP peer only: anything else would let one request aim our stream at a third party.
+  const foreign = specs.find((spec) => spec.destination !== undefined && !sameAddress(spec.destination, connection.remoteAddress));
+  if (foreign) return { ...errorReply(403, `destination=${foreign.destination} refused: media goes only to the RTSP peer`), session: existing };
   const choice = chooseTransport(specs, freeChannels(connection));
   if (!choice) return { ...errorReply(461, `unsupported transport: ${header}`), session: existing };
   const dialect: Dialect = choice.kind === "lab-udp" ? "lab" : "standard";
@@ -197,8 +229,14 @@ async function setup(request: RtspRequest, connection: ConnectionContext, existi
     return { ...errorReply(461, `interleaved channels ${choice.channels.join("-")} are taken`), session: existing };
   }
 
-  const movie = existing?.movie ?? (await findMovie(request.uri, connection));
+  if (!existing && connection.server.sessionCount >= connection.server.maxSessions) {
+    return errorReply(503, `the server has reached its limit of ${connection.server.maxSessions} sessions`);
+  }
+  const movie = await findMovie(request.uri, connection);
   if (!(movie instanceof ServedMovie)) return { ...movie, session: existing };
+  if (existing && movie !== existing.movie) {
+    return { ...errorReply(459, `session ${existing.id} streams ${existing.movie.name}; set up ${movie.name} in a session of its own`), session: existing };
+  }
   const frames = dialect === "lab" ? movie.wholeFrames : await rtpFramesOf(movie);
   if (!(frames instanceof RtpFrames || frames instanceof WholeJpegFrames)) return { ...frames, session: existing };
 

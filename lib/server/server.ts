@@ -2,7 +2,9 @@
 import type { Socket, TCPSocketListener } from "bun";
 import { consola } from "consola";
 import { bundledMoviePath } from "../media/sample.ts";
+import { Authenticator, type AuthOptions } from "./authenticator.ts";
 import { RtspConnection, type ConnectionLog } from "./connection.ts";
+import { DEFAULT_LIMITS, type ServerLimits } from "./limits.ts";
 import { MovieLibrary } from "./movie-library.ts";
 import { movieRootFor, type MovieRoot } from "./movie-path.ts";
 import { Pacer } from "./pacer.ts";
@@ -20,11 +22,17 @@ export interface ServerOptions {
   /** Seconds without RTSP or RTCP before a standard session ends; default 60. */
   sessionTimeout: number;
   verbose: boolean;
+  /** Overrides of DEFAULT_LIMITS. */
+  limits?: Partial<ServerLimits>;
+  /** Users who may play; undefined = no authentication. */
+  auth?: Pick<AuthOptions, "users" | "allowBasic">;
 }
 
 export interface RtspServer {
   readonly port: number;
   readonly sessionCount: number;
+  /** Open RTSP connections. */
+  readonly connectionCount: number;
   /** What is served: `movie.Mjpeg` URLs are relative to this. */
   readonly root: MovieRoot;
   /** Stop accepting, end every session (RTCP BYE on the standard path), close sockets. */
@@ -35,7 +43,7 @@ export interface RtspServer {
 export const BUNDLED_MOVIE_NAME = "movie.Mjpeg";
 /** An interleaved client further behind than this has its frames skipped rather than queued without bound. */
 const MAX_QUEUED_BYTES = 1 << 20;
-const TIMEOUT_SWEEP_MS = 1000;
+const TIMEOUT_SWEEP_MS = 250;
 const textDecoder = new TextDecoder();
 
 /** Thrown when the port cannot be bound; `message` is one line for the user. */
@@ -49,6 +57,8 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
   const root: MovieRoot =
     options.root === undefined ? { kind: "file", path: bundledMoviePath, name: BUNDLED_MOVIE_NAME } : await movieRootFor(options.root);
   const log = consola.withTag("serve");
+  const limits: ServerLimits = { ...DEFAULT_LIMITS, ...options.limits };
+  const authenticator = options.auth && new Authenticator(options.auth);
   const owners = new Map<StreamSession, ConnectionContext>();
   const connections = new Set<RtspConnection>();
   const pacer = new Pacer({ periodMs: 1000 / options.fps, onError: (error) => log.error("sending a frame failed:", error) });
@@ -58,6 +68,11 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
     pacer,
     fps: options.fps,
     maxQueuedBytes: MAX_QUEUED_BYTES,
+    maxSessions: limits.maxSessions,
+    get sessionCount() {
+      return owners.size;
+    },
+    authenticator,
     newSessionId() {
       const taken = new Set([...owners.keys()].map((session) => session.id));
       for (;;) {
@@ -108,8 +123,12 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
       port: options.port,
       socket: {
         open(socket) {
-          const connection = new RtspConnection(socket as Socket<unknown>, context, options.sessionTimeout, connectionLog);
+          const connection = new RtspConnection(socket as Socket<unknown>, context, options.sessionTimeout, connectionLog, limits);
           socket.data = connection;
+          if (connections.size >= limits.maxConnections) {
+            connection.drop(503, `the server has reached its limit of ${limits.maxConnections} connections`);
+            return;
+          }
           connections.add(connection);
         },
         data(socket, chunk) {
@@ -137,11 +156,21 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
   }
 
   const sweep = setInterval(() => {
-    const limit = performance.now() - options.sessionTimeout * 1000;
+    const now = performance.now();
+    const limit = now - options.sessionTimeout * 1000;
     // Lab clients have no keep-alive (no RTCP, no GET_PARAMETER): their sessions end with their connection instead.
     for (const [session, connection] of owners) {
       if (session.dialect === "standard" && session.lastActivity < limit) endSession(connection, session, "timed out");
     }
+    for (const connection of connections) {
+      if (connection.pendingSince !== undefined && now - connection.pendingSince > limits.requestTimeout * 1000) {
+        connection.drop(408, `no complete request within ${limits.requestTimeout} s`);
+      } else if (connection.sessions.size === 0 && now - connection.lastRequestAt > limits.idleTimeout * 1000) {
+        connection.drop(408, `idle for ${limits.idleTimeout} s without a session`);
+      }
+      if (connection.isClosed) connections.delete(connection);
+    }
+    authenticator?.sweep();
   }, TIMEOUT_SWEEP_MS);
 
   return {
@@ -152,6 +181,9 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
       let count = 0;
       for (const connection of connections) count += connection.sessions.size;
       return count;
+    },
+    get connectionCount() {
+      return connections.size;
     },
     root,
     async stop() {

@@ -10,13 +10,16 @@ export type TransportChoice =
 const LAB_PROTOCOL = "RTP/UDP";
 const STANDARD_PROTOCOLS = new Set(["RTP/AVP", "RTP/AVP/UDP", "RTP/AVP/TCP"]);
 
+/** Below this are well-known services (DNS, NTP...) that RTP must not be aimed at. */
+const LOWEST_CLIENT_PORT = 1024;
+
 function validPort(port: number | undefined): port is number {
-  return port !== undefined && Number.isInteger(port) && port > 0 && port < 65536;
+  return port !== undefined && Number.isInteger(port) && port >= LOWEST_CLIENT_PORT && port < 65536;
 }
 
 /**
  * The first alternative we support, in the client's order of preference; undefined means 461 (multicast,
- * unknown profiles, UDP without client ports). `freeChannels` is used when an interleaved client names none.
+ * unknown profiles, UDP without client ports or with ports below 1024). `freeChannels` is used when an interleaved client names none.
  */
 export function chooseTransport(specs: TransportSpec[], freeChannels: [number, number]): TransportChoice | undefined {
   for (const spec of specs) {
