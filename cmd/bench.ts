@@ -39,42 +39,23 @@ export default defineCommand({
     "server-pid": { type: "string", description: "Sample this process's CPU and RSS (a server given by URL that runs on this machine)" },
   },
   async run({ args }) {
-    const clientSteps = parseClientSteps(args.clients);
-    const durationSeconds = parsePositiveNumber("duration", args.duration);
-    const warmupSeconds = args.warmup === "0" ? 0 : parsePositiveNumber("warmup", args.warmup);
-    const ports = new UdpPortAllocator(parsePort("port-base", args["port-base"]));
-    const transport = args.transport as BenchTransport;
-    const givenPid = args["server-pid"] === undefined ? null : parseInteger("server-pid", args["server-pid"], 1, 2 ** 22);
-    if (args.url && args.movie) throw new UsageError("--movie is for the local server; a server given by URL serves its own");
-    if (!args.url && givenPid !== null) throw new UsageError("--server-pid is for a server given by URL; the local one is sampled anyway");
-
-    const machine = describeMachine();
-    const steps: BenchStepReport[] = [];
-    for (const clients of clientSteps) {
-      const local = args.url
-        ? undefined
-        : await startLocalServer({ root: args.movie, moviePath: args.movie ? basename(args.movie) : "movie.Mjpeg" });
-      try {
-        const url = local?.url ?? args.url!;
-        const dialect: BenchDialect = args.dialect === "auto" ? await detectDialect(url) : (args.dialect as BenchDialect);
-        consola.info(`${clients} client(s) → ${url} (${dialect}, ${dialect === "lab" ? "udp" : transport}), ${durationSeconds} s${warmupSeconds ? ` after ${warmupSeconds} s warm-up` : ""}`);
-        steps.push(
-          await runBenchStep({
-            url,
-            clients,
-            durationSeconds,
-            warmupSeconds,
-            dialect,
-            transport: dialect === "lab" ? "udp" : transport,
-            ports,
-            serverPid: local?.pid ?? givenPid,
-            setupBatch: SETUP_BATCH,
-            onProgress: (message) => consola.info(message),
-          }),
-        );
-      } finally {
-        await local?.stop();
+    let options: BenchOptions;
+    try {
+      options = parseOptions(args);
+    } catch (error) {
+      if (error instanceof UsageError) {
+        console.error(`rtsp bench: ${error.message}`);
+        process.exit(2);
       }
+      throw error;
+    }
+    const machine = describeMachine();
+    let steps: BenchStepReport[];
+    try {
+      steps = await runSteps(args, options);
+    } catch (error) {
+      console.error(`rtsp bench: ${(error as Error).message}`);
+      process.exit(1);
     }
 
     console.log(formatReportTable(steps));
@@ -84,6 +65,83 @@ export default defineCommand({
     }
   },
 });
+
+/** One step per client count; without a URL each step gets its own fresh `rtsp serve`. */
+async function runSteps(
+  args: { url?: string; movie?: string; dialect: string },
+  { clientSteps, durationSeconds, warmupSeconds, ports, transport, givenPid }: BenchOptions,
+): Promise<BenchStepReport[]> {
+  const steps: BenchStepReport[] = [];
+  for (const clients of clientSteps) {
+    const local = args.url
+      ? undefined
+      : await startLocalServer({ root: args.movie, moviePath: args.movie ? encodeURIComponent(basename(args.movie)) : "movie.Mjpeg" });
+    try {
+      const url = local?.url ?? args.url!;
+      const dialect: BenchDialect = args.dialect === "auto" ? await detectDialect(url) : (args.dialect as BenchDialect);
+      const warmup = warmupSeconds ? ` after ${warmupSeconds} s warm-up` : "";
+      consola.info(`${clients} client(s) → ${url} (${dialect}, ${dialect === "lab" ? "udp" : transport}), ${durationSeconds} s${warmup}`);
+      steps.push(
+        await runBenchStep({
+          url,
+          clients,
+          durationSeconds,
+          warmupSeconds,
+          dialect,
+          transport: dialect === "lab" ? "udp" : transport,
+          ports,
+          serverPid: local?.pid ?? givenPid,
+          setupBatch: SETUP_BATCH,
+          onProgress: (message) => consola.info(message),
+        }),
+      );
+    } finally {
+      await local?.stop();
+    }
+  }
+  return steps;
+}
+
+interface BenchOptions {
+  clientSteps: number[];
+  durationSeconds: number;
+  warmupSeconds: number;
+  ports: UdpPortAllocator;
+  transport: BenchTransport;
+  givenPid: number | null;
+}
+
+function parseOptions(args: {
+  url?: string;
+  clients: string;
+  duration: string;
+  warmup: string;
+  transport: string;
+  "port-base": string;
+  movie?: string;
+  "server-pid"?: string;
+}): BenchOptions {
+  if (args.url && args.movie) throw new UsageError("--movie is for the local server; a server given by URL serves its own");
+  if (!args.url && args["server-pid"] !== undefined) {
+    throw new UsageError("--server-pid is for a server given by URL; the local one is sampled anyway");
+  }
+  return {
+    clientSteps: parseClientSteps(args.clients),
+    durationSeconds: parsePositiveNumber("duration", args.duration),
+    warmupSeconds: parseWarmup(args.warmup),
+    ports: new UdpPortAllocator(parsePort("port-base", args["port-base"])),
+    transport: args.transport as BenchTransport,
+    givenPid: args["server-pid"] === undefined ? null : parseInteger("server-pid", args["server-pid"], 1, 2 ** 22),
+  };
+}
+
+function parseWarmup(value: string): number {
+  const seconds = Number(value.trim());
+  if (value.trim() === "" || !Number.isFinite(seconds) || seconds < 0) {
+    throw new UsageError(`--warmup must be zero or a positive number of seconds, got "${value}"`);
+  }
+  return seconds;
+}
 
 function parseClientSteps(value: string): number[] {
   const steps = value.split(",").map((part) => parseInteger("clients", part, 1, MAX_CLIENTS));

@@ -44,16 +44,20 @@ export class ControlConnection {
     onInterleaved: (channel: number, payload: Uint8Array, arrivalMs: number) => void = () => {},
   ): Promise<ControlConnection> {
     const connection = new ControlConnection(dialect, onInterleaved);
-    connection.socket = await Bun.connect({
-      hostname: host,
-      port,
-      socket: {
-        data: (_socket, chunk) => connection.receive(chunk),
-        drain: (socket) => connection.flushUnsent(socket),
-        close: () => connection.fail(new Error("server closed the RTSP connection")),
-        error: (_socket, error) => connection.fail(error),
-      },
-    });
+    try {
+      connection.socket = await Bun.connect({
+        hostname: host,
+        port,
+        socket: {
+          data: (_socket, chunk) => connection.receive(chunk),
+          drain: (socket) => connection.flushUnsent(socket),
+          close: () => connection.fail(new Error("server closed the RTSP connection")),
+          error: (_socket, error) => connection.fail(error),
+        },
+      });
+    } catch (error) {
+      throw new Error(`cannot connect to ${host}:${port}: ${(error as Error).message}`);
+    }
     return connection;
   }
 
