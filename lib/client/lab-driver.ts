@@ -43,6 +43,7 @@ export class LabDriver implements DialectDriver {
       port: options.stream.port,
       lab: true,
       replyTimeoutMs: options.replyTimeoutMs,
+      credentials: options.stream.credentials,
       onClose: (error) => options.media.connectionLost(error),
     });
     return new LabDriver(options, connection);

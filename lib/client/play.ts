@@ -5,6 +5,7 @@ import { ClientSession } from "./client-session.ts";
 import { FrameSink } from "./frame-sink.ts";
 import { PlaybackStatistics } from "./playback-statistics.ts";
 import { buildReport, writeReport } from "./report.ts";
+import { withoutUserInfo } from "./rtsp-url.ts";
 
 export interface PlayOptions {
   url: string; // default rtsp://127.0.0.1:8554/movie.Mjpeg
@@ -75,7 +76,7 @@ export async function playHeadless(options: PlayOptions): Promise<PlayReport> {
     });
   } catch (error) {
     const report = buildReport(new PlaybackStatistics(20).snapshot(), {
-      url: options.url,
+      url: withoutUserInfo(options.url),
       dialect: options.dialect === "rtsp" ? "rtsp" : "lab",
       transport: options.transport === "tcp" ? "tcp" : "udp",
       framesExpected: options.frames ?? null,
@@ -118,7 +119,7 @@ export async function playHeadless(options: PlayOptions): Promise<PlayReport> {
   session.close();
   await sink?.flush();
   const report = buildReport(session.stats(), {
-    url: options.url,
+    url: withoutUserInfo(options.url),
     dialect: session.dialect,
     transport: session.transport,
     framesExpected: expected(),

@@ -3,6 +3,8 @@
 import type { Socket } from "bun";
 import { getHeader, serializeRequest, type HeaderList, type RtspResponse } from "../rtsp/message.ts";
 import { RtspReader } from "../rtsp/reader.ts";
+import { RequestAuthorizer } from "./request-authorizer.ts";
+import type { Credentials } from "./rtsp-url.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
 import { ClientError, describeConnectFailure } from "./client-error.ts";
 
@@ -17,6 +19,8 @@ export interface ConnectionOptions {
   onInterleaved?: (channel: number, payload: Uint8Array) => void;
   /** The server closed or reset the connection while we did not ask for it. */
   onClose?: (error: ClientError) => void;
+  /** Answer a 401 with these (Digest, or Basic when that is all the server offers). */
+  credentials?: Credentials;
 }
 
 export interface RtspReply extends RtspResponse {
@@ -63,8 +67,11 @@ export class RtspConnection {
   private outgoing: Uint8Array[] = [];
   private closedByUs = false;
   private closed = false;
+  private readonly authorizer: RequestAuthorizer | undefined;
 
-  private constructor(private readonly options: ConnectionOptions) {}
+  private constructor(private readonly options: ConnectionOptions) {
+    this.authorizer = options.credentials && new RequestAuthorizer(options.credentials);
+  }
 
   static async open(options: ConnectionOptions): Promise<RtspConnection> {
     const connection = new RtspConnection(options);
@@ -92,7 +99,7 @@ export class RtspConnection {
 
   /** Sends one request once every earlier one is answered; rejects with a ClientError on timeout or a closed connection. */
   request(method: string, uri: string, headers: HeaderList = [], options: RequestOptions = {}): Promise<RtspReply> {
-    const run = () => this.send(method, uri, headers, options.version ?? "RTSP/1.0", options.timeoutMs ?? this.options.replyTimeoutMs);
+    const run = () => this.sendAuthorized(method, uri, headers, options.version ?? "RTSP/1.0", options.timeoutMs ?? this.options.replyTimeoutMs);
     const result = this.queue.then(run, run);
     this.queue = result.catch(() => undefined);
     return result;
@@ -113,6 +120,18 @@ export class RtspConnection {
     this.closedByUs = true;
     this.finish(new ClientError("server-gone", "connection closed"));
     this.socket?.end();
+  }
+
+  /** A 401 is answered once with the credentials (again later only when the server says the nonce went stale). */
+  private async sendAuthorized(method: string, uri: string, headers: HeaderList, version: string, timeoutMs: number | undefined): Promise<RtspReply> {
+    const authorizer = this.authorizer;
+    const authorization = (): HeaderList => {
+      const value = authorizer?.authorization(method, uri);
+      return value === undefined ? headers : [...headers, ["Authorization", value]];
+    };
+    const reply = await this.send(method, uri, authorization(), version, timeoutMs);
+    if (reply.status !== 401 || !authorizer?.accept(reply.headers)) return reply;
+    return this.send(method, uri, authorization(), version, timeoutMs);
   }
 
   private send(method: string, uri: string, headers: HeaderList, version: string, replyTimeoutMs: number | undefined): Promise<RtspReply> {

@@ -7,6 +7,13 @@ export interface StreamUrl {
   url: string;
   /** The bare file name the lab's request line carries (`movie.Mjpeg`). */
   labName: string;
+  /** From `rtsp://user:password@host/...`; never sent in a request line. */
+  credentials?: Credentials;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
 }
 
 export const DEFAULT_RTSP_PORT = 554;
@@ -23,7 +30,16 @@ export function parseStreamUrl(text: string): StreamUrl {
   const host = parsed.hostname.replace(/^\[(.*)\]$/, "$1");
   const port = parsed.port === "" ? DEFAULT_RTSP_PORT : Number(parsed.port);
   const path = decodeURIComponent(parsed.pathname.replace(/^\/+/, ""));
-  return { host, port, url: text, labName: path };
+  const stream: StreamUrl = { host, port, url: withoutUserInfo(text), labName: path };
+  if (parsed.username !== "" || parsed.password !== "") {
+    stream.credentials = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+  }
+  return stream;
+}
+
+/** The URL as requests carry it: servers (and their logs) never see the password. */
+export function withoutUserInfo(text: string): string {
+  return text.replace(/^(rtsp:\/\/)[^/?#]*@/i, "$1");
 }
 
 /** RFC 2326 C.1.1: a control attribute is absolute, or relative to the base URL (Content-Base, else the request URL). */

@@ -66,6 +66,7 @@ export class StandardDriver implements DialectDriver {
       port: options.stream.port,
       lab: false,
       replyTimeoutMs: options.replyTimeoutMs,
+      credentials: options.stream.credentials,
       onInterleaved: (channel, payload) => driver.onInterleaved(channel, payload),
       onClose: (error) => options.media.connectionLost(error),
     });

@@ -6,5 +6,6 @@ import type { RtspReply } from "./rtsp-connection.ts";
 export function requireSuccess(reply: RtspReply, target: string): RtspReply {
   if (reply.status >= 200 && reply.status < 300) return reply;
   const reason = reply.reason.trim();
-  throw new ClientError("status", `server answered ${reply.status}${reason ? ` ${reason}` : ""} for ${target}`, reply.status);
+  const hint = reply.status === 401 ? " (wrong or missing user:password in the URL, rtsp://user:password@host:port/path)" : "";
+  throw new ClientError("status", `server answered ${reply.status}${reason ? ` ${reason}` : ""} for ${target}${hint}`, reply.status);
 }
