@@ -21,6 +21,7 @@ const PENDING_TEXT_LIMIT = 16_384;
 const MAX_UNREAD_BYTES = 4 << 20;
 /** Malformed requests in a row, nothing well-formed between them, after which the peer is taken not to speak RTSP. */
 const MAX_CONSECUTIVE_ERRORS = 3;
+const PAYLOAD_TOO_LARGE = 413;
 const START_LINE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+[ \t]+(\S+)[ \t]+(RTSP\/\d+\.\d+)\r?$/gm;
 const textDecoder = new TextDecoder();
 
@@ -136,7 +137,9 @@ export class RtspConnection implements ConnectionContext {
         if (session) this.server.rtcpReceived(session, event.payload);
       } else if (event.type === "error") {
         const notRtsp = ++this.consecutiveErrors >= MAX_CONSECUTIVE_ERRORS;
-        this.enqueue(() => this.answerError(notRtsp ? { ...event, fatal: true } : event));
+        // An oversized body is not read through just to find the request after it.
+        const fatal = event.fatal || notRtsp || event.status === PAYLOAD_TOO_LARGE;
+        this.enqueue(() => this.answerError({ ...event, fatal }));
       } else {
         this.consecutiveErrors = 0;
         const request = event.message;
