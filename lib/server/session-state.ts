@@ -29,6 +29,8 @@ const SAME = "same" as const;
 type Target = SessionState | typeof SAME;
 
 // SETUP while playing would change the transport under a running schedule; we refuse it rather than support it.
+// PAUSE while ready is a no-op rather than 455: GStreamer's rtspsrc pauses on its way out after the end-of-movie BYE
+// (the session is READY again by then) and gst-launch exits with an error on a 455.
 const TRANSITIONS: Record<SessionState, Partial<Record<SupportedMethod, Target>>> = {
   [SessionState.Init]: {
     OPTIONS: SAME,
@@ -43,6 +45,7 @@ const TRANSITIONS: Record<SessionState, Partial<Record<SupportedMethod, Target>>
     GET_PARAMETER: SAME,
     SETUP: SessionState.Ready,
     PLAY: SessionState.Playing,
+    PAUSE: SAME,
     TEARDOWN: SessionState.Init,
     FORWARD: SAME,
     BACKWARD: SAME,

@@ -143,7 +143,9 @@ export class StreamSession implements PacedRun {
     if (this.dialect === "standard" && performance.now() - this.lastSenderReport >= SENDER_REPORT_INTERVAL_MS) {
       this.sendSenderReport();
     }
-    return this.position < this.frameCount || this.finishMovie();
+    // The BYE waits one frame period (the next tick finishes): sent right behind the last frame, it can overtake
+    // that frame's UDP packets at the receiver, and GStreamer's rtspsrc then ends the stream one frame short.
+    return true;
   }
 
   /** RTCP from the client (UDP or interleaved): keeps the session alive and records its reception report. */

@@ -94,11 +94,24 @@ describe("error statuses keep the connection usable", () => {
     });
   });
 
-  test("PAUSE while READY is 455, and the session still plays afterwards", async () => {
+  test("SETUP while PLAYING is 455, and the session still answers afterwards", async () => {
     await withClient(async (client) => {
       const setup = await client.request(`SETUP movie.Mjpeg RTSP/1.0\nCSeq: 1\nTransport: RTP/UDP; client_port= ${receiver.port}`);
       const session = setup.header("Session");
-      expect((await client.request(`PAUSE movie.Mjpeg RTSP/1.0\nCSeq: 2\nSession: ${session}`)).status).toBe(455);
+      expect((await client.request(`PLAY movie.Mjpeg RTSP/1.0\nCSeq: 2\nSession: ${session}`)).status).toBe(200);
+      const again = `SETUP movie.Mjpeg RTSP/1.0\nCSeq: 3\nSession: ${session}\nTransport: RTP/UDP; client_port= ${receiver.port}`;
+      expect((await client.request(again)).status).toBe(455);
+      expect((await client.request(`PAUSE movie.Mjpeg RTSP/1.0\nCSeq: 4\nSession: ${session}`)).status).toBe(200);
+      expect((await client.request(`TEARDOWN movie.Mjpeg RTSP/1.0\nCSeq: 5\nSession: ${session}`)).status).toBe(200);
+    });
+  });
+
+  // GStreamer's rtspsrc sends PAUSE on its way out after the end-of-movie BYE, when the session is READY again.
+  test("PAUSE while READY is a harmless 200, and PLAY still starts", async () => {
+    await withClient(async (client) => {
+      const setup = await client.request(`SETUP movie.Mjpeg RTSP/1.0\nCSeq: 1\nTransport: RTP/UDP; client_port= ${receiver.port}`);
+      const session = setup.header("Session");
+      expect((await client.request(`PAUSE movie.Mjpeg RTSP/1.0\nCSeq: 2\nSession: ${session}`)).status).toBe(200);
       expect((await client.request(`PLAY movie.Mjpeg RTSP/1.0\nCSeq: 3\nSession: ${session}`)).status).toBe(200);
       expect((await client.request(`TEARDOWN movie.Mjpeg RTSP/1.0\nCSeq: 4\nSession: ${session}`)).status).toBe(200);
     });

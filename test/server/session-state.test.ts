@@ -20,7 +20,7 @@ const TABLE: Array<[SessionState, (typeof SUPPORTED_METHODS)[number], SessionSta
   [Ready, "GET_PARAMETER", Ready],
   [Ready, "SETUP", Ready],
   [Ready, "PLAY", Playing],
-  [Ready, "PAUSE", undefined],
+  [Ready, "PAUSE", Ready],
   [Ready, "TEARDOWN", Init],
   [Ready, "FORWARD", Ready],
   [Ready, "BACKWARD", Ready],
