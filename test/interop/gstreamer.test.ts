@@ -1,0 +1,50 @@
+// GStreamer's rtspsrc against `rtsp serve`: the whole bundled movie over UDP and TCP, every frame present and decoding
+// to the source frame's pixels (RFC 2435 carries the scan bytes unchanged), the pull ending on our end-of-movie BYE.
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Movie } from "../../lib/media/movie.ts";
+import {
+  BUNDLED_MOVIE,
+  decodedMd5sOfFolder,
+  decodedMd5sOfMjpeg,
+  frameFileNames,
+  gstreamerPull,
+  startRtspServe,
+  writeConcatenated,
+  type RunningPeer,
+} from "./peers.ts";
+
+const FPS = 100;
+/** The movie's own duration plus set-up time and a generous margin for a loaded CI machine. */
+const STOP_AFTER_MS = (500 / FPS) * 1000 + 25_000;
+
+let server: RunningPeer;
+let movie: Movie;
+let scratch: string;
+let sourceMd5s: string[];
+
+beforeAll(async () => {
+  movie = await Movie.open(BUNDLED_MOVIE);
+  scratch = await mkdtemp(join(tmpdir(), "rtsp-interop-gst-"));
+  sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(movie, join(scratch, "source.mjpeg")));
+  server = await startRtspServe(BUNDLED_MOVIE, FPS);
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe("GStreamer rtspsrc against rtsp serve", () => {
+  for (const protocol of ["udp", "tcp"] as const) {
+    test(`over ${protocol}: every frame arrives and decodes to the source frame, and the pull ends on the BYE`, async () => {
+      const dir = join(scratch, protocol);
+      const pull = await gstreamerPull(server.url, protocol, dir, STOP_AFTER_MS);
+      expect(pull.code).not.toBeNull();
+      expect(pull.files).toEqual(frameFileNames(movie.frameCount));
+      expect(await decodedMd5sOfFolder(dir)).toEqual(sourceMd5s);
+    }, 120_000);
+  }
+});
