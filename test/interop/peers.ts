@@ -103,9 +103,9 @@ export async function decodedMd5sOfMjpeg(path: string): Promise<string[]> {
   return decodedMd5s(["-f", "mjpeg", "-i", path]);
 }
 
-/** ffmpeg's decode of DIR/00000.jpg, 00001.jpg, …, as md5s; any decoder complaint fails. */
-export async function decodedMd5sOfFolder(dir: string): Promise<string[]> {
-  return decodedMd5s(["-f", "image2", "-start_number", "0", "-i", join(dir, "%05d.jpg")]);
+/** ffmpeg's decode of DIR/00000.jpg, 00001.jpg, … (from `first`), as md5s; any decoder complaint fails. */
+export async function decodedMd5sOfFolder(dir: string, first = 0): Promise<string[]> {
+  return decodedMd5s(["-f", "image2", "-start_number", String(first), "-i", join(dir, "%05d.jpg")]);
 }
 
 async function decodedMd5s(input: string[]): Promise<string[]> {
