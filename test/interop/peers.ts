@@ -120,7 +120,10 @@ export async function ffmpegPullMd5s(url: string, transport: "udp" | "tcp", time
 }
 
 export interface GstreamerPull {
-  /** gst-launch's exit code; null when it had to be stopped. */
+  /**
+   * gst-launch's exit code; null when it had to be stopped. Not a verdict on the stream: now and then rtspsrc's PAUSE
+   * on the way out races its own TEARDOWN and fails ("Received end-of-file"), making it exit 1 after a complete pull.
+   */
   code: number | null;
   /** The frames rtpjpegdepay assembled, file names in order (00000.jpg, …). */
   files: string[];
