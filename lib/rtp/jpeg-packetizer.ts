@@ -40,7 +40,9 @@ export function packetizeJpeg(frame: Uint8Array, options: PacketizeOptions = {})
     throw new RangeError(`maxPacket ${maxPacket} leaves no room for scan data after ${RTP_HEADER_BYTES + firstHeaderBytes} header bytes`);
   }
 
-  const scan = frame.subarray(info.scanStart, info.scanEnd);
+  // The EOI travels with the scan, as GStreamer's rtpjpegpay sends it: receivers that append one only when it is missing
+  // (GStreamer 1.22's rtpjpegdepay tests for it wrongly) then always get a whole JPEG.
+  const scan = frame.subarray(info.scanStart, info.hasEoi ? info.scanEnd + 2 : info.scanEnd);
   if (scan.length > MAX_FRAGMENT_OFFSET) throw new Error(`${scan.length} bytes of scan data exceed RTP/JPEG's 24-bit fragment offset`);
   // Sizes in 8-pixel units, rounded up: the decoder then sees the same number of MCUs.
   const width8 = Math.ceil(info.width / 8);

@@ -34,9 +34,10 @@ function pixels(bytes: Uint8Array): Uint8Array {
   return jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false }).data;
 }
 
+/** What RFC 2435 carries of a frame: the entropy-coded data and the EOI after it. */
 function scanBytes(bytes: Uint8Array): Uint8Array {
   const info = inspectJpeg(bytes);
-  return bytes.subarray(info.scanStart, info.scanEnd);
+  return bytes.subarray(info.scanStart, info.hasEoi ? info.scanEnd + 2 : info.scanEnd);
 }
 
 /** Shuffles within blocks of `span` packets, leaving the first packet first (it starts the reorder buffer). */
@@ -90,7 +91,7 @@ describe("packetizeJpeg", () => {
   });
 
   for (const maxPacket of [200, 576, 1400, 9000]) {
-    test(`fragments fill packets of ${maxPacket} bytes and cover the scan exactly`, () => {
+    test(`fragments fill packets of ${maxPacket} bytes and cover the scan and its EOI exactly`, () => {
       const frame = fixture("testsrc-420-restart.jpg");
       const scan = scanBytes(frame);
       const payloads = packetizeJpeg(frame, { maxPacket });
