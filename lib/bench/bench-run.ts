@@ -49,6 +49,9 @@ const TEARDOWN_BATCH = 100;
 
 export async function runBenchStep(options: BenchStepOptions): Promise<BenchStepReport> {
   const progress = options.onProgress ?? (() => {});
+  // Made before any stream plays: its construction runs `getconf` synchronously (~10 ms), which right after a PLAY
+  // reply delayed reading frame 0 and made the server's first frame look late.
+  const serverSampler = options.serverPid === null ? undefined : new ProcessSampler(options.serverPid);
   const setupStart = performance.now();
   const streams: ProbeStream[] = [];
   const errors: string[] = [];
@@ -70,7 +73,6 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
 
   const windowStart = Math.max(...streams.map((stream) => stream.playReplyMs!)) + options.warmupSeconds * 1000;
   await Bun.sleep(Math.max(0, windowStart - performance.now()));
-  const serverSampler = options.serverPid === null ? undefined : new ProcessSampler(options.serverPid);
   serverSampler?.start();
   const cpuBefore = process.cpuUsage();
   await Bun.sleep(Math.max(0, windowStart + options.durationSeconds * 1000 - performance.now()));

@@ -304,9 +304,11 @@ function play(request: RtspRequest, connection: ConnectionContext, session: Stre
     // Played to the end: PLAY plays it again rather than sending nothing.
     session.position = 0;
   }
+  const firstFrame = session.position + 1;
   const afterWrite = () => {
-    connection.server.sessionEvent(session, `playing from frame ${session.position + 1}`);
+    // Frame 0 is due the moment the reply is out; the log line (about a millisecond) comes after it.
     session.play();
+    connection.server.sessionEvent(session, `playing from frame ${firstFrame}`);
   };
   if (session.dialect === "lab") return { status: 200, session, afterWrite };
   const headers: [string, string][] = [
