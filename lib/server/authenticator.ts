@@ -1,7 +1,7 @@
 // Optional RTSP authentication: Digest (MD5, qop=auth or none, as ffmpeg and GStreamer answer) and, only when asked
 // for, Basic. Nonces are stateless (issue time + HMAC under a per-server random key), so a flood of challenges costs
 // no memory, expired nonces are told from forged ones (stale=true), and nothing survives a restart.
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 import {
   AuthHeaderError,
   parseAuthorization,
@@ -139,7 +139,7 @@ export class Authenticator {
   /** Milliseconds since a nonce of ours was issued; undefined for one we did not issue. */
   private nonceAge(nonce: string): number | undefined {
     const match = NONCE.exec(nonce);
-    if (!match || this.sign(match[1]) !== match[2]) return undefined;
+    if (!match || !timingSafeEqual(Buffer.from(this.sign(match[1])), Buffer.from(match[2]))) return undefined;
     return this.now() - parseInt(match[1], 16);
   }
 
