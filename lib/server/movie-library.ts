@@ -1,45 +1,90 @@
 // The movies a server serves: each opened once and shared by every session, with its RTP form (converted once)
-// and each frame's RFC 2435 payloads built once for all clients.
+// and each frame's RTP packets built once for all clients.
 import { Movie } from "../media/movie.ts";
 import { packetizeJpeg } from "../rtp/jpeg-packetizer.ts";
+import { RTP_HEADER_BYTES } from "../rtp/packet.ts";
 import { MoviePathError, requestedMovieName, resolveMoviePath, type MovieRoot } from "./movie-path.ts";
 
-/** What a session sends for each frame: one RTP payload per packet, the last one marked. */
-export interface FramePayloads {
+/** Room before the RTP header for the RFC 2326 §10.12 interleaved frame header (`$`, channel, 16-bit length). */
+export const INTERLEAVED_HEADER_BYTES = 4;
+
+/**
+ * One RTP packet of a movie frame, built once and shared by every client. Its bytes are the interleaved frame
+ * header, the 12-byte RTP header and the payload: a session writes its own headers in place right before it sends
+ * (every send copies synchronously into the kernel or the writer's queue), so no packet is assembled per client.
+ */
+export class SharedPacket {
+  /** Interleaved header + RTP header + payload. */
+  readonly framed: Uint8Array;
+  /** The same bytes from the RTP header on: the UDP datagram. */
+  readonly datagram: Uint8Array;
+
+  constructor(buffer: ArrayBuffer, offset: number, payload: Uint8Array) {
+    this.framed = new Uint8Array(buffer, offset, INTERLEAVED_HEADER_BYTES + RTP_HEADER_BYTES + payload.length);
+    this.datagram = this.framed.subarray(INTERLEAVED_HEADER_BYTES);
+    this.datagram.set(payload, RTP_HEADER_BYTES);
+  }
+
+  get payloadBytes(): number {
+    return this.datagram.length - RTP_HEADER_BYTES;
+  }
+}
+
+/** A frame's payloads as shared packets, all in one buffer. */
+function sharedPackets(payloads: readonly Uint8Array[]): SharedPacket[] {
+  const room = INTERLEAVED_HEADER_BYTES + RTP_HEADER_BYTES;
+  let total = 0;
+  for (const payload of payloads) total += room + payload.length;
+  const buffer = new ArrayBuffer(total);
+  const packets: SharedPacket[] = [];
+  let offset = 0;
+  for (const payload of payloads) {
+    packets.push(new SharedPacket(buffer, offset, payload));
+    offset += room + payload.length;
+  }
+  return packets;
+}
+
+/** What a session sends for each frame: its packets in order, the last one marked. */
+export interface FramePackets {
   readonly frameCount: number;
-  payloads(index: number): Uint8Array[];
+  packets(index: number): readonly SharedPacket[];
 }
 
 /** The lab's RTP: the whole JPEG as the payload of one datagram. */
-export class WholeJpegFrames implements FramePayloads {
-  constructor(private readonly movie: Movie) {}
+export class WholeJpegFrames implements FramePackets {
+  private readonly built: (SharedPacket[] | undefined)[];
+
+  constructor(private readonly movie: Movie) {
+    this.built = new Array(movie.frameCount);
+  }
 
   get frameCount(): number {
     return this.movie.frameCount;
   }
 
-  payloads(index: number): Uint8Array[] {
-    return [this.movie.frame(index)];
+  packets(index: number): readonly SharedPacket[] {
+    return (this.built[index] ??= sharedPackets([this.movie.frame(index)]));
   }
 }
 
-/** RFC 2435 RTP/JPEG payloads, built on first use and shared by every client. */
-export class RtpFrames implements FramePayloads {
-  private readonly packets: (Uint8Array[] | undefined)[];
+/** RFC 2435 RTP/JPEG packets, built on first use and shared by every client. */
+export class RtpFrames implements FramePackets {
+  private readonly built: (SharedPacket[] | undefined)[];
 
   constructor(
     readonly movie: Movie,
     private readonly maxPacket: number,
   ) {
-    this.packets = new Array(movie.frameCount);
+    this.built = new Array(movie.frameCount);
   }
 
   get frameCount(): number {
     return this.movie.frameCount;
   }
 
-  payloads(index: number): Uint8Array[] {
-    return (this.packets[index] ??= packetizeJpeg(this.movie.frame(index), { maxPacket: this.maxPacket }));
+  packets(index: number): readonly SharedPacket[] {
+    return (this.built[index] ??= sharedPackets(packetizeJpeg(this.movie.frame(index), { maxPacket: this.maxPacket })));
   }
 }
 

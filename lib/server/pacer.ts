@@ -1,6 +1,13 @@
 // One pacer for every playing session. Frame n of a run is due at start + n × period (absolute deadlines, so a
-// late tick never pushes later frames back), and the timer is armed slightly early then finished with a short
-// wait, because Bun's timers fire a couple of milliseconds off.
+// late tick never pushes later frames back); frame 0 goes out at start().
+//
+// Runs wait in a min-heap by due time. A timer tick sends every run due up to now + `earlyMs` in one batch, so
+// 1000 sessions with 1000 different phases cost about one tick per millisecond, not one per deadline. Bun's
+// timers take whole milliseconds and fire ~0.1–1 ms late, so a deadline that stands alone (nothing sent in the
+// `isolationMs` before it: the few-stream case) is reached by arming the timer a little early and busy-waiting
+// the last stretch, at most once per such deadline. Crowded deadlines never spin: they are batched instead,
+// trading up to ~1.5 ms of lateness for an idle CPU between ticks.
+import { DeadlineHeap, type HeapItem } from "./deadline-heap.ts";
 
 export interface PacerClock {
   /** Milliseconds on a monotonic clock. */
@@ -17,7 +24,7 @@ export const realClock: PacerClock = {
   clearTimer: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
   waitUntil(deadline) {
     while (performance.now() < deadline) {
-      // A busy wait: bounded by the timer's lead, and the only way to hit a deadline below timer resolution.
+      // A busy wait: only for an isolated deadline, bounded by `spinMs`.
     }
   },
 };
@@ -27,7 +34,7 @@ export interface PacedRun {
   sendFrame(n: number): boolean;
 }
 
-interface Entry {
+interface Entry extends HeapItem {
   run: PacedRun;
   start: number;
   next: number;
@@ -35,27 +42,43 @@ interface Entry {
 
 export interface PacerOptions {
   periodMs: number;
-  /** How much earlier than the deadline the timer is armed. */
-  leadMs?: number;
+  /** A run due at most this much later than now goes out in the current batch (default 0.5 ms). */
+  earlyMs?: number;
+  /** Longest busy wait, and how early the timer is armed for an isolated deadline (default 2 ms). */
+  spinMs?: number;
+  /** A deadline this long after the previous batch is isolated and gets the busy wait (default 20 ms). */
+  isolationMs?: number;
   clock?: PacerClock;
   /** A run whose sendFrame throws is stopped and reported here; the others keep going. */
   onError?: (error: unknown) => void;
+  /** Called after each batch of sends (e.g. to flush packets queued by the transports). */
+  afterBatch?: () => void;
 }
 
 export class Pacer {
   private readonly entries = new Map<PacedRun, Entry>();
+  private readonly heap = new DeadlineHeap<Entry>();
+  /** Reused for every batch: the hot path allocates nothing per tick. */
+  private readonly batch: Entry[] = [];
   private readonly periodMs: number;
-  private readonly leadMs: number;
+  private readonly earlyMs: number;
+  private readonly spinMs: number;
+  private readonly isolationMs: number;
   private readonly clock: PacerClock;
   private readonly onError: (error: unknown) => void;
+  private readonly afterBatch: () => void;
   private timer: unknown;
   private armedFor = Number.POSITIVE_INFINITY;
+  private lastBatchAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: PacerOptions) {
     this.periodMs = options.periodMs;
-    this.leadMs = options.leadMs ?? 2;
+    this.earlyMs = options.earlyMs ?? 0.5;
+    this.spinMs = options.spinMs ?? 2;
+    this.isolationMs = options.isolationMs ?? 20;
     this.clock = options.clock ?? realClock;
     this.onError = options.onError ?? (() => {});
+    this.afterBatch = options.afterBatch ?? (() => {});
   }
 
   get activeRuns(): number {
@@ -64,28 +87,34 @@ export class Pacer {
 
   /** Sends frame 0 at once, then the rest on schedule. A run already started is restarted with a fresh time base. */
   start(run: PacedRun): void {
-    const entry: Entry = { run, start: this.clock.now(), next: 0 };
+    const previous = this.entries.get(run);
+    if (previous) this.heap.remove(previous);
+    const now = this.clock.now();
+    const entry: Entry = { run, start: now, next: 0, due: now, heapIndex: -1 };
     this.entries.set(run, entry);
-    this.sendDue(entry);
+    this.lastBatchAt = now;
+    this.send(entry);
+    this.afterBatch();
     this.arm();
   }
 
   stop(run: PacedRun): void {
+    const entry = this.entries.get(run);
+    if (!entry) return;
     this.entries.delete(run);
+    this.heap.remove(entry);
     this.arm();
   }
 
   stopAll(): void {
     this.entries.clear();
+    this.heap.clear();
     this.arm();
   }
 
-  private dueTime(entry: Entry): number {
-    return entry.start + entry.next * this.periodMs;
-  }
-
-  /** Sends the entry's next frame; removes the entry when it is finished or failed. */
-  private sendDue(entry: Entry): void {
+  /** Sends the entry's next frame and queues the one after; a finished, failed, stopped or restarted run is not queued. */
+  private send(entry: Entry): void {
+    if (this.entries.get(entry.run) !== entry) return;
     let more: boolean;
     try {
       more = entry.run.sendFrame(entry.next);
@@ -94,38 +123,60 @@ export class Pacer {
       this.onError(error);
     }
     entry.next++;
-    if (!more && this.entries.get(entry.run) === entry) this.entries.delete(entry.run);
+    if (this.entries.get(entry.run) !== entry) return;
+    if (!more) {
+      this.entries.delete(entry.run);
+      return;
+    }
+    entry.due = entry.start + entry.next * this.periodMs;
+    this.heap.push(entry);
   }
 
-  private earliestDue(): number {
-    let earliest = Number.POSITIVE_INFINITY;
-    for (const entry of this.entries.values()) earliest = Math.min(earliest, this.dueTime(entry));
-    return earliest;
+  private isIsolated(due: number): boolean {
+    return due - this.lastBatchAt >= this.isolationMs;
   }
 
   private arm(): void {
-    const due = this.earliestDue();
+    const top = this.heap.peek();
+    const due = top ? top.due : Number.POSITIVE_INFINITY;
     if (due === this.armedFor) return;
     if (this.timer !== undefined) this.clock.clearTimer(this.timer);
     this.timer = undefined;
     this.armedFor = due;
     if (due === Number.POSITIVE_INFINITY) return;
-    const delay = Math.max(0, due - this.clock.now() - this.leadMs);
+    const ahead = due - this.clock.now();
+    let delay: number;
+    if (ahead <= this.earlyMs) delay = 0;
+    // Whole milliseconds, since that is what the timer honours: early enough that the wait covers its lateness.
+    else if (this.isIsolated(due)) delay = Math.max(0, Math.floor(ahead - this.spinMs / 2));
+    // At least 1 ms: a crowded schedule is served by fewer, fuller batches rather than by waking up constantly.
+    else delay = Math.max(1, Math.round(ahead - this.earlyMs));
     this.timer = this.clock.setTimer(() => this.tick(), delay);
   }
 
   private tick(): void {
     this.timer = undefined;
     this.armedFor = Number.POSITIVE_INFINITY;
-    const due = this.earliestDue();
-    if (due - this.clock.now() <= this.leadMs) {
-      this.clock.waitUntil(due);
-      const now = this.clock.now();
-      // One frame per run per tick: a run that fell behind catches up on the following (immediate) ticks.
-      for (const entry of [...this.entries.values()]) {
-        if (this.entries.get(entry.run) === entry && this.dueTime(entry) <= now) this.sendDue(entry);
-      }
+    const top = this.heap.peek();
+    if (!top) return;
+    let now = this.clock.now();
+    const ahead = top.due - now;
+    if (ahead > this.earlyMs && ahead <= this.spinMs && this.isIsolated(top.due)) {
+      this.clock.waitUntil(top.due);
+      now = this.clock.now();
     }
+    if (top.due - now <= this.earlyMs) this.sendBatch(now);
     this.arm();
+  }
+
+  /** Every run due by now + earlyMs sends one frame; a run further behind catches up on the next (immediate) tick. */
+  private sendBatch(now: number): void {
+    const limit = now + this.earlyMs;
+    const batch = this.batch;
+    for (let top = this.heap.peek(); top !== undefined && top.due <= limit; top = this.heap.peek()) batch.push(this.heap.pop()!);
+    this.lastBatchAt = now;
+    for (let i = 0; i < batch.length; i++) this.send(batch[i]);
+    batch.length = 0;
+    this.afterBatch();
   }
 }

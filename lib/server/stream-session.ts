@@ -1,9 +1,10 @@
 // One RTSP session: its state, where it is in the movie, and how its frames and RTCP reach the client.
 // Sequence numbers and timestamps follow the dialect: the lab numbers packets by frame (1-based) and carries a
 // whole JPEG per datagram; the standard path numbers packets continuously from a random start.
+import { writeRtpHeader, type RtpHeader } from "../rtp/packet.ts";
 import { decodeRtcp, encodeRtcp, ntpFromUnixMs, type ReportBlock, type RtcpPacket } from "../rtp/rtcp.ts";
 import type { MediaTransport } from "./media-transport.ts";
-import type { FramePayloads, ServedMovie } from "./movie-library.ts";
+import type { FramePackets, ServedMovie } from "./movie-library.ts";
 import type { PacedRun, Pacer } from "./pacer.ts";
 import { SessionState } from "./session-state.ts";
 
@@ -19,7 +20,7 @@ export interface SessionOptions {
   id: string;
   dialect: Dialect;
   movie: ServedMovie;
-  frames: FramePayloads;
+  frames: FramePackets;
   transport: MediaTransport;
   pacer: Pacer;
   fps: number;
@@ -54,7 +55,9 @@ export class StreamSession implements PacedRun {
   receiverReport?: ReportBlock;
 
   private transport: MediaTransport;
-  private readonly frames: FramePayloads;
+  private readonly frames: FramePackets;
+  /** Rewritten for every packet: writing a header allocates nothing. */
+  private readonly header: RtpHeader;
   private readonly pacer: Pacer;
   private readonly fps: number;
   private readonly cname: string;
@@ -81,6 +84,7 @@ export class StreamSession implements PacedRun {
     this.ssrc = this.dialect === "lab" ? 0 : random;
     this.nextSequence = random & 0xffff;
     this.timestampBase = this.dialect === "lab" ? 0 : randomUint32();
+    this.header = { marker: false, payloadType: PAYLOAD_TYPE_JPEG, sequenceNumber: 0, timestamp: 0, ssrc: this.ssrc };
   }
 
   get frameCount(): number {
@@ -167,19 +171,20 @@ export class StreamSession implements PacedRun {
     this.pacer.start(this);
   }
 
+  /** Writes this client's headers into the frame's shared packets, then sends them all at once. */
   private sendPackets(index: number): void {
-    const payloads = this.frames.payloads(index);
-    const timestamp = this.timestampOf(index);
-    for (let i = 0; i < payloads.length; i++) {
-      const sequenceNumber = this.dialect === "lab" ? (index + 1) & 0xffff : this.takeSequenceNumber();
-      const payload = payloads[i];
-      this.transport.sendRtp(
-        { marker: i === payloads.length - 1, payloadType: PAYLOAD_TYPE_JPEG, sequenceNumber, timestamp, ssrc: this.ssrc },
-        payload,
-      );
-      this.packetsSent++;
-      this.octetsSent += payload.length;
+    const packets = this.frames.packets(index);
+    const header = this.header;
+    header.timestamp = this.timestampOf(index);
+    const last = packets.length - 1;
+    for (let i = 0; i <= last; i++) {
+      header.sequenceNumber = this.dialect === "lab" ? (index + 1) & 0xffff : this.takeSequenceNumber();
+      header.marker = i === last;
+      writeRtpHeader(packets[i].datagram, 0, header);
+      this.octetsSent += packets[i].payloadBytes;
     }
+    this.packetsSent += packets.length;
+    this.transport.sendRtpPackets(packets);
   }
 
   private takeSequenceNumber(): number {

@@ -1,14 +1,13 @@
 // RTP (and RTCP) over UDP to the RTSP peer's own address. The server's RTP/RTCP sockets sit on an even/odd port
-// pair as RFC 3550 §11 asks; the lab dialect needs no RTCP, so it gets one socket on any port.
+// pair as RFC 3550 §11 asks; the lab dialect needs no RTCP, so it gets one socket on any port. The RTP socket is
+// connected to the client's RTP port: the kernel then skips a route lookup per datagram and Bun an address parse,
+// and a frame's packets leave in one sendmmsg (sendMany).
 import type { udp } from "bun";
-import { RTP_HEADER_BYTES, writeRtpHeader, type RtpHeader } from "../rtp/packet.ts";
 import type { MediaTransport } from "./media-transport.ts";
+import type { SharedPacket } from "./movie-library.ts";
 
 const MAX_DATAGRAM = 65_507;
 const PAIR_ATTEMPTS = 50;
-
-/** Sends are synchronous copies into the kernel, so one scratch buffer serves every UDP session. */
-const scratch = new Uint8Array(MAX_DATAGRAM);
 
 export interface UdpDestination {
   address: string;
@@ -18,25 +17,39 @@ export interface UdpDestination {
 }
 
 type Socket = udp.Socket<"uint8array">;
+type ConnectedSocket = udp.ConnectedSocket<"uint8array">;
 
-async function bindSocket(hostname: string, port: number, onData?: (bytes: Uint8Array) => void): Promise<Socket> {
+/** ICMP port-unreachable from a client that stopped listening surfaces as an error; the session timeout handles it. */
+const ignoreErrors = () => {};
+
+function bindRtpSocket(hostname: string, port: number, destination: UdpDestination): Promise<ConnectedSocket> {
   return Bun.udpSocket({
     hostname,
     port,
     binaryType: "uint8array",
-    socket: {
-      data: (_socket, data) => onData?.(data),
-      // ICMP port-unreachable from a client that stopped listening surfaces here; the session timeout handles it.
-      error: () => {},
-    },
+    connect: { hostname: destination.address, port: destination.rtpPort },
+    socket: { error: ignoreErrors },
   });
 }
 
-async function bindEvenOddPair(hostname: string, onRtcp: (bytes: Uint8Array) => void): Promise<[Socket, Socket]> {
+function bindRtcpSocket(hostname: string, port: number, onData: (bytes: Uint8Array) => void): Promise<Socket> {
+  return Bun.udpSocket({
+    hostname,
+    port,
+    binaryType: "uint8array",
+    socket: { data: (_socket, data) => onData(data), error: ignoreErrors },
+  });
+}
+
+async function bindEvenOddPair(
+  hostname: string,
+  destination: UdpDestination,
+  onRtcp: (bytes: Uint8Array) => void,
+): Promise<[ConnectedSocket, Socket]> {
   for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
-    const rtp = await bindSocket(hostname, 0);
+    const rtp = await bindRtpSocket(hostname, 0, destination);
     if (rtp.port % 2 === 0 && rtp.port < 65535) {
-      const rtcp = await bindSocket(hostname, rtp.port + 1, onRtcp).catch(() => undefined);
+      const rtcp = await bindRtcpSocket(hostname, rtp.port + 1, onRtcp).catch(() => undefined);
       if (rtcp) return [rtp, rtcp];
     }
     rtp.close();
@@ -46,17 +59,19 @@ async function bindEvenOddPair(hostname: string, onRtcp: (bytes: Uint8Array) => 
 
 export class UdpTransport implements MediaTransport {
   readonly congested = false;
+  /** Reused for every frame: sendMany's list of datagrams. */
+  private readonly outgoing: Uint8Array[] = [];
 
   private constructor(
     private readonly destination: UdpDestination,
-    private readonly rtp: Socket,
+    private readonly rtp: ConnectedSocket,
     private readonly rtcp: Socket | undefined,
   ) {}
 
   /** `hostname` is the local address to bind (the one the RTSP connection arrived on). */
   static async open(hostname: string, destination: UdpDestination, onRtcp: (bytes: Uint8Array) => void): Promise<UdpTransport> {
-    if (destination.rtcpPort === undefined) return new UdpTransport(destination, await bindSocket(hostname, 0), undefined);
-    const [rtp, rtcp] = await bindEvenOddPair(hostname, onRtcp);
+    if (destination.rtcpPort === undefined) return new UdpTransport(destination, await bindRtpSocket(hostname, 0, destination), undefined);
+    const [rtp, rtcp] = await bindEvenOddPair(hostname, destination, onRtcp);
     return new UdpTransport(destination, rtp, rtcp);
   }
 
@@ -64,12 +79,15 @@ export class UdpTransport implements MediaTransport {
     return [this.rtp.port, this.rtcp?.port ?? this.rtp.port + 1];
   }
 
-  sendRtp(header: RtpHeader, payload: Uint8Array): void {
-    const length = RTP_HEADER_BYTES + payload.length;
-    if (length > MAX_DATAGRAM || this.rtp.closed) return;
-    writeRtpHeader(scratch, 0, header);
-    scratch.set(payload, RTP_HEADER_BYTES);
-    this.rtp.send(scratch.subarray(0, length), this.destination.rtpPort, this.destination.address);
+  sendRtpPackets(packets: readonly SharedPacket[]): void {
+    if (this.rtp.closed) return;
+    const outgoing = this.outgoing;
+    for (let i = 0; i < packets.length; i++) {
+      if (packets[i].datagram.length <= MAX_DATAGRAM) outgoing.push(packets[i].datagram);
+    }
+    if (outgoing.length === 1) this.rtp.send(outgoing[0]);
+    else if (outgoing.length > 1) this.rtp.sendMany(outgoing);
+    outgoing.length = 0;
   }
 
   sendRtcp(packet: Uint8Array): void {

@@ -2,9 +2,17 @@
 // a client too far behind is reported congested (its session then skips whole frames).
 import { describe, expect, test } from "bun:test";
 import type { Socket } from "bun";
-import { decodeRtp } from "../../lib/rtp/packet.ts";
+import { decodeRtp, RTP_HEADER_BYTES, writeRtpHeader, type RtpHeader } from "../../lib/rtp/packet.ts";
 import { ConnectionWriter } from "../../lib/server/connection-writer.ts";
 import { InterleavedTransport } from "../../lib/server/interleaved-transport.ts";
+import { INTERLEAVED_HEADER_BYTES, SharedPacket } from "../../lib/server/movie-library.ts";
+
+/** A packet as a session hands it over: the shared payload with this client's RTP header written in place. */
+function packetWith(header: RtpHeader, payload: Uint8Array): SharedPacket {
+  const packet = new SharedPacket(new ArrayBuffer(INTERLEAVED_HEADER_BYTES + RTP_HEADER_BYTES + payload.length), 0, payload);
+  writeRtpHeader(packet.datagram, 0, header);
+  return packet;
+}
 
 /** A socket that accepts at most `capacity` bytes per write call until told otherwise. */
 function stingySocket(capacity: number) {
@@ -56,10 +64,10 @@ describe("InterleavedTransport", () => {
     const writer = new ConnectionWriter(asBunSocket);
     const transport = new InterleavedTransport(writer, [2, 3], 100);
     const payload = Uint8Array.from({ length: 60 }, (_, i) => i);
-    transport.sendRtp({ marker: true, payloadType: 26, sequenceNumber: 7, timestamp: 9000, ssrc: 0x1234 }, payload);
+    transport.sendRtpPackets([packetWith({ marker: true, payloadType: 26, sequenceNumber: 7, timestamp: 9000, ssrc: 0x1234 }, payload)]);
     expect(transport.congested).toBe(false);
     transport.sendRtcp(Uint8Array.of(0x80, 200, 0, 0));
-    transport.sendRtp({ marker: false, payloadType: 26, sequenceNumber: 8, timestamp: 9000, ssrc: 0x1234 }, payload);
+    transport.sendRtpPackets([packetWith({ marker: false, payloadType: 26, sequenceNumber: 8, timestamp: 9000, ssrc: 0x1234 }, payload)]);
     expect(transport.congested).toBe(true);
 
     socket.capacity = 10_000;
