@@ -17,8 +17,16 @@ class FakeClock implements PacerClock {
   clearTimer(handle: unknown): void {
     this.timers = this.timers.filter((timer) => timer.id !== handle);
   }
+  /** How long the pacer busy-waited in total, and how often. */
+  waitedMs = 0;
+  waits = 0;
   waitUntil(deadline: number): void {
+    this.waits++;
+    this.waitedMs += Math.max(0, deadline - this.time);
     this.time = Math.max(this.time, deadline);
+  }
+  get pendingTimers(): number {
+    return this.timers.length;
   }
   /** Runs timers in order until `until`, firing each `lateMs` after its requested time. */
   advanceTo(until: number, lateMs = 0): void {
@@ -68,9 +76,9 @@ describe("Pacer", () => {
     const sent: Array<[number, number]> = [];
     pacer.start(recordingRun(clock, 4, sent, 7));
     clock.advanceTo(2000, 3);
-    // Each frame goes out no earlier than its deadline and the lateness does not accumulate.
+    // Each frame goes out no earlier than its deadline (less the batching tolerance) and the lateness does not accumulate.
     sent.forEach(([n, at]) => {
-      expect(at).toBeGreaterThanOrEqual(1000 + n * 50);
+      expect(at).toBeGreaterThanOrEqual(1000 + n * 50 - 0.5);
       expect(at).toBeLessThan(1000 + n * 50 + 50);
     });
     expect(sent.map(([n]) => n)).toEqual([0, 1, 2, 3]);
@@ -131,5 +139,106 @@ describe("Pacer", () => {
     pacer.start(recordingRun(clock, 4, sent));
     clock.advanceTo(3000, 200);
     expect(sent.map(([n]) => n)).toEqual([0, 1, 2, 3]);
+  });
+
+  test("runs due within the early tolerance go out in one batch, none before it", () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ periodMs: 50, clock, earlyMs: 0.5 });
+    const sent: Array<[string, number, number]> = [];
+    const run = (name: string): PacedRun => ({
+      sendFrame(n) {
+        sent.push([name, n, clock.now()]);
+        return n < 1;
+      },
+    });
+    pacer.start(run("a"));
+    clock.time += 0.3;
+    pacer.start(run("b"));
+    clock.time += 0.6;
+    pacer.start(run("c"));
+    clock.advanceTo(2000);
+    const frameOne = sent.filter(([, n]) => n === 1);
+    // a (due 1050) and b (due 1050.3) share a tick; c (due 1050.9) is more than 0.5 ms after that tick.
+    expect(frameOne.map(([name]) => name)).toEqual(["a", "b", "c"]);
+    expect(frameOne[0][2]).toBe(frameOne[1][2]);
+    expect(frameOne[2][2]).toBeGreaterThan(frameOne[1][2]);
+    for (const [name, , at] of frameOne) {
+      const due = { a: 1050, b: 1050.3, c: 1050.9 }[name]!;
+      expect(at).toBeGreaterThanOrEqual(due - 0.5);
+    }
+  });
+
+  test("an isolated deadline is met exactly with one short busy wait per frame", () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ periodMs: 50, clock, spinMs: 2 });
+    const sent: Array<[number, number]> = [];
+    pacer.start(recordingRun(clock, 21, sent));
+    clock.advanceTo(3000, 0.2);
+    expect(sent).toHaveLength(21);
+    sent.forEach(([n, at]) => expect(at).toBe(1000 + n * 50));
+    expect(clock.waits).toBe(20);
+    expect(clock.waitedMs).toBeLessThanOrEqual(20 * 2);
+  });
+
+  test("crowded deadlines are batched and never busy-waited for", () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ periodMs: 50, clock });
+    const sent: Array<[number, number, number]> = [];
+    // 1000 runs with phases spread over one period by a fixed-seed generator: ~20 deadlines per millisecond.
+    let seed = 12345;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const runCount = 1000;
+    const starts = Array.from({ length: runCount }, () => 1000 + random() * 50).sort((x, y) => x - y);
+    for (let i = 0; i < runCount; i++) {
+      clock.time = starts[i];
+      const id = i;
+      pacer.start({
+        sendFrame(n) {
+          sent.push([id, n, clock.now()]);
+          return n < 4;
+        },
+      });
+    }
+    let ticks = 0;
+    const sentBefore = sent.length;
+    for (let t = 1051; t <= 1300; t++) {
+      const before = sent.length;
+      clock.advanceTo(t, 0.1);
+      if (sent.length > before) ticks++;
+    }
+    expect(sent.length - sentBefore).toBe(runCount * 4);
+    expect(clock.waits).toBe(0);
+    // About one tick per millisecond of schedule (4 periods of 50 ms), not one per deadline.
+    expect(ticks).toBeLessThanOrEqual(4 * 50 + 4);
+    for (const [id, n, at] of sent) {
+      const due = starts[id] + n * 50;
+      expect(at).toBeGreaterThanOrEqual(due - 0.5);
+      expect(at).toBeLessThanOrEqual(due + 2);
+    }
+    expect(pacer.activeRuns).toBe(0);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  test("a run stopped by another run's send in the same batch sends nothing more", () => {
+    const clock = new FakeClock();
+    const pacer = new Pacer({ periodMs: 50, clock });
+    const sentB: number[] = [];
+    const b: PacedRun = {
+      sendFrame(n) {
+        sentB.push(n);
+        return true;
+      },
+    };
+    const a: PacedRun = {
+      sendFrame(n) {
+        if (n === 1) pacer.stop(b);
+        return n < 1;
+      },
+    };
+    pacer.start(a);
+    pacer.start(b);
+    clock.advanceTo(2000);
+    expect(sentB).toEqual([0]);
+    expect(pacer.activeRuns).toBe(0);
   });
 });
