@@ -39,7 +39,8 @@ export interface PlayReport {
   interFrameIntervalMs: { targetMs: number; mean: number; p50: number; p99: number; max: number };
   driftMs: number; // last frame's arrival minus its ideal due time (first frame + n × period)
   firstFrameAfterPlayMs: number | null;
-  server?: { packetCount: number; octetCount: number; lossFraction?: number }; // from RTCP SR (standard path)
+  /** From the server's RTCP sender reports (standard path): its counts, and the loss they show from its end. */
+  server?: { packetCount: number; octetCount: number; packetsLost: number; lossFraction: number };
   endedBy: "complete" | "frames-limit" | "interrupted" | "server-gone" | "timeout" | "error";
   error?: string;
 }

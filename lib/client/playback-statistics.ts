@@ -24,6 +24,17 @@ export interface SenderReportFigures {
   octetCount: number;
 }
 
+/**
+ * The sender's counts beside ours: loss seen from the server's end. Measured between the first and the latest sender
+ * report, since a shared stream's counts start before this client joined; our server sends one after the first frame and
+ * a last one with its BYE.
+ */
+export interface ServerFigures extends SenderReportFigures {
+  /** Packets the server sent between its first and latest reports that did not arrive here. */
+  packetsLost: number;
+  lossFraction: number;
+}
+
 export interface StatisticsSnapshot {
   framesReceived: number;
   framesDropped: number;
@@ -39,7 +50,7 @@ export interface StatisticsSnapshot {
   durationSeconds: number;
   dataRateBitsPerSecond: number;
   firstFrameAfterPlayMs: number | null;
-  server?: SenderReportFigures;
+  server?: ServerFigures;
 }
 
 const JPEG_CLOCK_RATE = 90000;
@@ -65,7 +76,8 @@ export class PlaybackStatistics {
   private jumpExpectedUntilMs = -Infinity;
   private playRepliedMs: number | undefined;
   private firstFrameAfterPlayMs: number | null = null;
-  private senderReport: SenderReportFigures | undefined;
+  private server: ServerFigures | undefined;
+  private firstSenderReport: { packetCount: number; received: number } | undefined;
 
   constructor(
     readonly fps: number,
@@ -121,7 +133,12 @@ export class PlaybackStatistics {
   }
 
   recordSenderReport(figures: SenderReportFigures): void {
-    this.senderReport = figures;
+    // `received` counts distinct packets, so duplicates do not hide loss.
+    const received = this.snapshotCounts().received;
+    this.firstSenderReport ??= { packetCount: figures.packetCount, received };
+    const sent = (figures.packetCount - this.firstSenderReport.packetCount) >>> 0;
+    const packetsLost = Math.max(0, sent - (received - this.firstSenderReport.received));
+    this.server = { ...figures, packetsLost, lossFraction: sent > 0 ? packetsLost / sent : 0 };
   }
 
   /** The RTCP receiver report block for the current segment. */
@@ -130,10 +147,7 @@ export class PlaybackStatistics {
   }
 
   snapshot(): StatisticsSnapshot {
-    const counts = [...this.finishedSegments, this.segmentCounts()];
-    const sum = (pick: (c: PacketCounts) => number) => counts.reduce((total, c) => total + pick(c), 0);
-    const received = sum((c) => c.received);
-    const expected = sum((c) => c.expected);
+    const { received, expected, lost, outOfOrder, duplicates } = this.snapshotCounts();
     const arrivalsMs = this.arrivals.map((a) => a.arrivalMs);
     const last = this.arrivals.at(-1);
     const startMs = this.playRepliedMs ?? this.arrivals[0]?.arrivalMs;
@@ -147,10 +161,10 @@ export class PlaybackStatistics {
       packets: {
         received,
         expected,
-        lost: Math.max(0, sum((c) => c.lost)),
+        lost,
         late: this.late,
-        outOfOrder: sum((c) => c.outOfOrder),
-        duplicates: sum((c) => c.duplicates),
+        outOfOrder,
+        duplicates,
       },
       jitterMs: (this.segment.jitter / JPEG_CLOCK_RATE) * 1000,
       intervals: summarizeIntervals(interArrivalIntervals(arrivalsMs)),
@@ -159,7 +173,20 @@ export class PlaybackStatistics {
       durationSeconds,
       dataRateBitsPerSecond: durationSeconds > 0 ? (this.bytes * 8) / durationSeconds : 0,
       firstFrameAfterPlayMs: this.firstFrameAfterPlayMs,
-      server: this.senderReport,
+      server: this.server,
+    };
+  }
+
+  /** Packet counts summed over every segment so far. */
+  private snapshotCounts(): Omit<PacketCounts, "late"> {
+    const counts = [...this.finishedSegments, this.segmentCounts()];
+    const sum = (pick: (c: PacketCounts) => number) => counts.reduce((total, c) => total + pick(c), 0);
+    return {
+      received: sum((c) => c.received),
+      expected: sum((c) => c.expected),
+      lost: Math.max(0, sum((c) => c.lost)),
+      outOfOrder: sum((c) => c.outOfOrder),
+      duplicates: sum((c) => c.duplicates),
     };
   }
 

@@ -74,7 +74,10 @@ export function formatSummary(report: PlayReport): string {
     `drift: ${report.driftMs.toFixed(1)} ms`,
     `first frame after PLAY: ${report.firstFrameAfterPlayMs === null ? "none" : `${report.firstFrameAfterPlayMs.toFixed(1)} ms`}`,
   ];
-  if (report.server) lines.push(`server (RTCP SR): ${report.server.packetCount} packets, ${report.server.octetCount} octets`);
+  if (report.server) {
+    const { packetCount, octetCount, packetsLost, lossFraction } = report.server;
+    lines.push(`server (RTCP SR): ${packetCount} packets, ${octetCount} octets sent; ${packetsLost} of them not received (${(lossFraction * 100).toFixed(2)}%)`);
+  }
   lines.push(`ended by: ${report.endedBy}${report.error ? ` (${report.error})` : ""}`);
   return lines.join("\n");
 }

@@ -47,3 +47,16 @@ describe("PlaybackStatistics across a seek", () => {
     expect(stats.snapshot().packets.lost).toBe(2);
   });
 });
+
+describe("PlaybackStatistics beside the server's sender reports", () => {
+  test("packets sent between the first and the latest SR minus the distinct packets received meanwhile", () => {
+    const stats = new PlaybackStatistics(20, () => 0);
+    let t = receive(stats, [1, 2], 0);
+    stats.recordSenderReport({ packetCount: 1002, octetCount: 100_200 }); // a shared stream: counts began before we joined
+    expect(stats.snapshot().server?.packetsLost).toBe(0);
+    t = receive(stats, [3, 3, 4, 6, 7], t); // 5 lost, 3 duplicated
+    stats.recordSenderReport({ packetCount: 1007, octetCount: 100_700 });
+    expect(stats.snapshot().server).toEqual({ packetCount: 1007, octetCount: 100_700, packetsLost: 1, lossFraction: 1 / 5 });
+    expect(stats.snapshot().packets.lost).toBe(1);
+  });
+});
