@@ -89,6 +89,8 @@ describe("rtsp serve ↔ rtsp play", () => {
       expect(exitCode).toBe(0);
       expect(report).toMatchObject({ dialect: "rtsp", transport, framesReceived: FRAMES, framesExpected: FRAMES, endedBy: "complete" });
       expect(report.packets.lost).toBe(0);
+      // The server's last sender report comes with its BYE: its count is every packet of the session.
+      expect(report.server).toMatchObject({ packetCount: report.packets.received, packetsLost: 0, lossFraction: 0 });
       expect(savedNames(frames)).toEqual(expectedNames);
       for (let i = 0; i < FRAMES; i++) {
         const received = jpeg.decode(readFileSync(join(frames, expectedNames[i])), { useTArray: true });
