@@ -2,6 +2,7 @@
 // by sharing its event loop.
 import { resolve } from "node:path";
 import type { Subprocess } from "bun";
+import { freeTcpPort, waitForTcpListener } from "./loopback-listener.ts";
 
 export interface LocalServer {
   url: string;
@@ -30,13 +31,6 @@ export function rtspCommand(): string[] {
   return compiled ? [process.execPath] : [process.execPath, resolve(import.meta.dir, "../../cmd/rtsp.ts")];
 }
 
-export async function freeTcpPort(): Promise<number> {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
-
 export async function startLocalServer(options: LocalServerOptions): Promise<LocalServer> {
   const port = await freeTcpPort();
   const args = [...rtspCommand(), "serve", "--port", String(port)];
@@ -44,7 +38,7 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
   const child = Bun.spawn(args, { stdin: "ignore", stdout: "ignore", stderr: "pipe" });
   const stderr = collectTail(child.stderr);
   try {
-    await waitForListener(port, child);
+    await waitForTcpListener(port, { timeoutMs: READY_TIMEOUT_MS, retryMs: 50, child });
   } catch (error) {
     child.kill("SIGKILL");
     await child.exited;
@@ -55,21 +49,6 @@ export async function startLocalServer(options: LocalServerOptions): Promise<Loc
     pid: child.pid,
     stop: () => stopChild(child),
   };
-}
-
-async function waitForListener(port: number, child: Subprocess): Promise<void> {
-  const deadline = performance.now() + READY_TIMEOUT_MS;
-  while (performance.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`rtsp serve exited with code ${child.exitCode} before listening`);
-    try {
-      const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
-      socket.end();
-      return;
-    } catch {
-      await Bun.sleep(50);
-    }
-  }
-  throw new Error(`rtsp serve did not listen on 127.0.0.1:${port} within ${READY_TIMEOUT_MS} ms`);
 }
 
 async function stopChild(child: Subprocess): Promise<void> {

@@ -3,7 +3,7 @@
 import { afterEach, expect, test } from "bun:test";
 import { resolve } from "node:path";
 import type { Subprocess } from "bun";
-import { freeTcpPort } from "../../lib/bench/local-server.ts";
+import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
 import { ProbeStream } from "../../lib/bench/probe-stream.ts";
 import { UdpPortAllocator } from "../../lib/bench/udp-ports.ts";
 

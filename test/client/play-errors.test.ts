@@ -1,5 +1,6 @@
 import { afterEach, expect, test } from "bun:test";
 import type { TCPSocketListener } from "bun";
+import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
 import { playHeadless } from "../../lib/client/play.ts";
 
 let listener: TCPSocketListener<undefined> | undefined;
@@ -27,9 +28,7 @@ function startAnsweringServer(status: string): number {
 const base = { dialect: "rtsp", transport: "auto", timeoutMs: 2000 } as const;
 
 test("connection refused names host, port and reason", async () => {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
+  const port = await freeTcpPort(); // nobody listens there any more
   const report = await playHeadless({ ...base, url: `rtsp://127.0.0.1:${port}/movie.Mjpeg` });
   expect(report).toMatchObject({ endedBy: "error", error: `cannot connect to 127.0.0.1:${port}: connection refused`, framesReceived: 0 });
 });

@@ -3,6 +3,7 @@ import { afterEach, expect, test } from "bun:test";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
 import type { PlayReport } from "../../lib/client/play.ts";
 import { classicFrames } from "../fixtures/classic-movie.ts";
 import { startLabServer, type LabServer } from "../client/lab-reference-server.ts";
@@ -22,9 +23,7 @@ function spawnPlay(args: string[]) {
 }
 
 test("connection refused: exit 1 and one clear line", async () => {
-  const probe = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
+  const port = await freeTcpPort(); // nobody listens there any more
   const child = spawnPlay([`rtsp://127.0.0.1:${port}/movie.Mjpeg`, "--dialect", "lab"]);
   expect(await child.exited).toBe(1);
   expect(await new Response(child.stderr).text()).toBe(`rtsp play: cannot connect to 127.0.0.1:${port}: connection refused\n`);

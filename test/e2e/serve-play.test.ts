@@ -4,6 +4,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import jpeg from "jpeg-js";
+import { freeTcpPort, waitForTcpListener } from "../../lib/bench/loopback-listener.ts";
 import type { PlayReport } from "../../lib/client/play.ts";
 import { Movie } from "../../lib/media/movie.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
@@ -15,38 +16,18 @@ let movie: Movie;
 let server: ReturnType<typeof Bun.spawn>;
 let port: number;
 
-async function freePort(): Promise<number> {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const found = listener.port;
-  listener.stop(true);
-  return found;
-}
-
-async function waitForPort(target: number): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      const socket = await Bun.connect({ hostname: "127.0.0.1", port: target, socket: { data() {} } });
-      socket.end();
-      return;
-    } catch {
-      await Bun.sleep(100);
-    }
-  }
-  throw new Error(`server did not listen on ${target}`);
-}
-
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "rtsp-e2e-"));
   const bytes = makeSampleMovie({ frames: FRAMES, width: 160, height: 120 });
   writeFileSync(join(work, "movie.Mjpeg"), bytes);
   movie = Movie.fromBytes(bytes, "movie.Mjpeg");
-  port = await freePort();
+  port = await freeTcpPort();
   server = Bun.spawn(["bun", "cmd/rtsp.ts", "serve", "--port", String(port), join(work, "movie.Mjpeg")], {
     cwd: root,
     stdout: "ignore",
     stderr: "ignore",
   });
-  await waitForPort(port);
+  await waitForTcpListener(port, { timeoutMs: 10_000, retryMs: 100, child: server });
 });
 
 afterAll(() => {

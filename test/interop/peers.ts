@@ -3,6 +3,7 @@
 // without EOI, see gstreamerPull).
 import { mkdir, readdir } from "node:fs/promises";
 import { join } from "node:path";
+import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
 import type { Movie } from "../../lib/media/movie.ts";
 
 export const REPO = join(import.meta.dir, "..", "..");
@@ -66,16 +67,9 @@ export async function startRtspServe(moviePath: string, fps: number): Promise<Ru
   return { url, stop: stopper(child) };
 }
 
-async function freePort(): Promise<number> {
-  const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
-  const port = listener.port;
-  listener.stop(true);
-  return port;
-}
-
 /** test/peers/gst-rtsp-server.py serving a lab-format movie's frames at 20 fps, looping. */
 export async function startGstRtspServer(moviePath: string): Promise<RunningPeer> {
-  const port = await freePort();
+  const port = await freeTcpPort();
   const child = Bun.spawn(["/usr/bin/python3", join(REPO, "test", "peers", "gst-rtsp-server.py"), "--port", String(port), moviePath], {
     stdout: "pipe",
     stderr: "inherit",
