@@ -1,6 +1,6 @@
 // What a JPEG frame is made of, read from its markers, and whether RFC 2435 can carry it unchanged.
 // CONTRACT (owned by lib/media): lib/rtp's packetizer relies on these fields.
-import { Marker, walkJpeg, type JpegSegment } from "./jpeg-markers.ts";
+import { Marker, walkJpeg } from "./jpeg-markers.ts";
 import { standardHuffmanFor } from "./jpeg-tables.ts";
 
 export type ChromaSampling = "4:2:0" | "4:2:2" | "4:4:4" | "4:4:0" | "4:1:1" | "gray" | "other";

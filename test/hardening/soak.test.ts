@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { decodeRtcp } from "../../lib/rtp/rtcp.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
 import { openReceiverPair, RawClient, UdpReceiver, waitFor } from "../server/harness.ts";
-import { startServerProcess, type ServerProcess } from "./server-process.ts";
+import { startServerProcess } from "./server-process.ts";
 
 const CYCLES = 10_000;
 const WORKERS = 32;
