@@ -85,6 +85,8 @@ export class StreamSession implements PacedRun {
     this.nextSequence = random & 0xffff;
     this.timestampBase = this.dialect === "lab" ? 0 : randomUint32();
     this.header = { marker: false, payloadType: PAYLOAD_TYPE_JPEG, sequenceNumber: 0, timestamp: 0, ssrc: this.ssrc };
+    // Built now rather than between the PLAY reply and frame 0.
+    this.frames.packets(0);
   }
 
   get frameCount(): number {
