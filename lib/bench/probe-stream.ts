@@ -2,6 +2,7 @@
 // (standard: the RTP marker packet; lab: the frame's single datagram). No reassembly, no decoding, so 1000 of
 // these fit in one process.
 import type { FrameArrival } from "../client/frame-timing.ts";
+import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { getHeader, type RtspResponse } from "../rtsp/message.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
 import { parseSdp } from "../sdp/session-description.ts";
@@ -20,7 +21,6 @@ export interface ProbeOptions {
 const DEFAULT_PERIOD_MS = 50;
 /** Well inside the usual 60 s session timeout: the bench sends no RTCP receiver reports to keep sessions alive. */
 const KEEP_ALIVE_MS = 20_000;
-const JPEG_CLOCK_RATE = 90_000;
 
 export class ProbeStream {
   readonly frames: FrameArrival[] = [];

@@ -1,7 +1,7 @@
 // The classic lab dialect: `\n` requests with the bare file name, one UDP datagram per frame carrying the whole JPEG,
 // sequence number = frame number. RTSP/1.4 adds FORWARD / BACKWARD (±20 frames), RESTART and a `Frames:` reply header.
 import { getHeader, type HeaderList } from "../rtsp/message.ts";
-import { decodeRtp } from "../rtp/packet.ts";
+import { decodeRtp, JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { ClientError } from "./client-error.ts";
 import type { DialectDriver, MediaCallbacks } from "./dialect-driver.ts";
 import { RtspConnection, type RtspReply } from "./rtsp-connection.ts";
@@ -12,7 +12,6 @@ import { bindUdp, type UdpReceiver } from "./udp-sockets.ts";
 export const LAB_FPS = 20;
 /** The lab server moves by this many frames per FORWARD or BACKWARD. */
 export const LAB_SKIP_FRAMES = 20;
-const JPEG_CLOCK_RATE = 90000;
 
 export type LabVersion = "RTSP/1.0" | "RTSP/1.4";
 

@@ -1,4 +1,5 @@
 // Everything a run measures, gathered in one place; snapshot() gives the live numbers the report is built from.
+import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { ReceiverStats } from "../rtp/receiver-stats.ts";
 import { cumulativeDrift, interArrivalIntervals, summarizeIntervals, type FrameArrival, type IntervalSummary } from "./frame-timing.ts";
 
@@ -53,7 +54,6 @@ export interface StatisticsSnapshot {
   server?: ServerFigures;
 }
 
-const JPEG_CLOCK_RATE = 90000;
 /** How long after a seek request its jump may still arrive: the lab's reply is only known after 150 ms of quiet. */
 const SEEK_SETTLE_MS = 1000;
 

@@ -1,10 +1,9 @@
 // Standard-path media: RTP packets → reorder → RFC 2435 reassembly → whole JPEG frames, numbered from the RTP clock.
 import { JpegDepacketizer } from "../rtp/jpeg-depacketizer.ts";
-import { decodeRtp } from "../rtp/packet.ts";
+import { decodeRtp, JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { ReorderBuffer } from "../rtp/reorder-buffer.ts";
 import type { MediaCallbacks } from "./dialect-driver.ts";
 
-const JPEG_CLOCK_RATE = 90000;
 /** How many recent sequence numbers and finished frame timestamps to remember for telling late packets apart. */
 const MEMORY = 1024;
 

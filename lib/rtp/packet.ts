@@ -15,6 +15,8 @@ export interface RtpPacket extends RtpHeader {
   payload: Uint8Array;
 }
 export const RTP_HEADER_BYTES = 12;
+/** RTP/JPEG's clock (RFC 2435 §3.1.1, payload type 26 in RFC 3551): timestamps count 90 kHz ticks. */
+export const JPEG_CLOCK_RATE = 90_000;
 
 const RTP_VERSION = 2;
 

@@ -1,4 +1,6 @@
 // SDP (RFC 4566): what our server describes and what our client reads. CONTRACT (owned by lib/sdp).
+import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
+
 export interface MediaDescription {
   type: string; // "video"
   port: number;
@@ -37,7 +39,6 @@ export class SdpError extends Error {
 }
 
 const JPEG_PAYLOAD_TYPE = 26;
-const RTP_VIDEO_CLOCK_RATE = 90000;
 const CRLF = "\r\n";
 
 /** Decimal text for SDP numbers: no exponent, at most three decimals, no trailing zeros. */
@@ -62,7 +63,7 @@ export function buildJpegSdp(stream: JpegStreamDescription): string {
     "a=control:*",
     `a=range:npt=0-${duration}`,
     `m=video 0 RTP/AVP ${JPEG_PAYLOAD_TYPE}`,
-    `a=rtpmap:${JPEG_PAYLOAD_TYPE} JPEG/${RTP_VIDEO_CLOCK_RATE}`,
+    `a=rtpmap:${JPEG_PAYLOAD_TYPE} JPEG/${JPEG_CLOCK_RATE}`,
   ];
   if (stream.framerate > 0) lines.push(`a=framerate:${formatDecimal(stream.framerate)}`);
   // RFC 2435 headers carry the size only up to 2040 pixels; these let players learn it up front.
