@@ -2,6 +2,7 @@
 // (standard: the RTP marker packet; lab: the frame's single datagram). No reassembly, no decoding, so 1000 of
 // these fit in one process.
 import type { FrameArrival } from "../client/frame-timing.ts";
+import { DEFAULT_RTSP_PORT, resolveControlUrl } from "../client/rtsp-url.ts";
 import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { getHeader, type RtspResponse } from "../rtsp/message.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
@@ -74,7 +75,7 @@ export class ProbeStream {
 
   private async playLab(): Promise<void> {
     const url = new URL(this.options.url);
-    this.control = await ControlConnection.open(url.hostname, Number(url.port || 554), "lab");
+    this.control = await ControlConnection.open(url.hostname, Number(url.port || DEFAULT_RTSP_PORT), "lab");
     const { rtp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onLabDatagram(datagram, arrivalMs), false);
     this.sockets.push(rtp);
     // The lab server reads the port as the fourth space-separated word of this exact line.
@@ -89,7 +90,7 @@ export class ProbeStream {
   private async playStandard(): Promise<void> {
     const url = new URL(this.options.url);
     const tcp = this.options.transport === "tcp";
-    this.control = await ControlConnection.open(url.hostname, Number(url.port || 554), "rtsp", (channel, payload, arrivalMs) => {
+    this.control = await ControlConnection.open(url.hostname, Number(url.port || DEFAULT_RTSP_PORT), "rtsp", (channel, payload, arrivalMs) => {
       if (channel === 0) this.onRtpPacket(payload, arrivalMs);
     });
     const describe = await this.control.request("DESCRIBE", this.options.url, [["Accept", "application/sdp"]]);
@@ -98,7 +99,7 @@ export class ProbeStream {
     if (!video) throw new Error("DESCRIBE: the SDP has no video stream");
     if (video.framerate) this.periodMs = 1000 / video.framerate;
     this.aggregateUri = getHeader(describe.response.headers, "Content-Base") ?? this.options.url;
-    const trackUri = resolveControl(this.aggregateUri, video.control ?? sdp.control);
+    const trackUri = resolveControlUrl(this.aggregateUri, video.control ?? sdp.control);
 
     let transport: string;
     if (tcp) {
@@ -110,7 +111,7 @@ export class ProbeStream {
     }
     const setup = await this.control.request("SETUP", trackUri, [["Transport", transport]]);
     this.session = sessionOf(expectOk("SETUP", setup.response));
-    const play = await this.control.request("PLAY", resolveControl(this.aggregateUri, sdp.control), [
+    const play = await this.control.request("PLAY", resolveControlUrl(this.aggregateUri, sdp.control), [
       ["Session", this.session],
       ["Range", "npt=0-"],
     ]);
@@ -154,11 +155,4 @@ function sessionOf(response: RtspResponse): string {
   const value = getHeader(response.headers, "Session");
   if (!value) throw new Error("SETUP: the reply has no Session header");
   return parseSessionHeader(value).id;
-}
-
-/** An SDP a=control is absolute, `*` (the base itself) or relative to the Content-Base. */
-function resolveControl(base: string, control: string | undefined): string {
-  if (!control || control === "*") return base;
-  if (/^rtsp:\/\//i.test(control)) return control;
-  return base.endsWith("/") ? base + control : `${base}/${control}`;
 }
