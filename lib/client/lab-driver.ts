@@ -114,6 +114,6 @@ export class LabDriver implements DialectDriver {
     // The lab's timestamp is whole wall-clock seconds; jitter is measured against the nominal frame clock instead.
     const nominalTimestamp = Math.round(((number - 1) * JPEG_CLOCK_RATE) / LAB_FPS);
     this.options.media.packet(number, nominalTimestamp, arrivalMs);
-    this.options.media.frame(number, packet.payload.slice(), arrivalMs);
+    this.options.media.frame(number, packet.payload, arrivalMs);
   }
 }

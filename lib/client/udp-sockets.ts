@@ -8,7 +8,10 @@ export async function bindUdp(port: number, onDatagram: DatagramHandler): Promis
   try {
     return await Bun.udpSocket({
       port,
-      socket: { data: (_socket, data, fromPort, fromAddress) => onDatagram(new Uint8Array(data), fromPort, fromAddress) },
+      // Bun gives every datagram a buffer of its own, so a plain view over it is safe to keep: no copy per packet.
+      socket: {
+        data: (_socket, data, fromPort, fromAddress) => onDatagram(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), fromPort, fromAddress),
+      },
     });
   } catch (error) {
     throw new Error(`cannot receive on UDP port ${port}: ${error instanceof Error ? error.message : String(error)}`);
