@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { playHeadless, type PlayReport } from "../../lib/client/play.ts";
 import { classicFrames, padWithComment } from "../fixtures/classic-movie.ts";
+import { frameFileNames } from "../support/frame-file-names.ts";
 import { startLabServer, type LabServer } from "./lab-reference-server.ts";
 
 /** Distinct frames: the genuine classic frames, each padded to its own size. */
@@ -50,7 +51,7 @@ async function playLab(frames: number, extra: Partial<Parameters<typeof startLab
 
 function expectSavedFrames(framesDir: string, movie: Uint8Array[], count = movie.length) {
   const names = readdirSync(framesDir).sort();
-  expect(names).toEqual(Array.from({ length: count }, (_, i) => `${String(i + 1).padStart(5, "0")}.jpg`));
+  expect(names).toEqual(frameFileNames(count, 1));
   for (let i = 0; i < count; i++) {
     expect(readFileSync(join(framesDir, names[i])).equals(movie[i])).toBe(true);
   }

@@ -6,6 +6,7 @@ import jpeg from "jpeg-js";
 import { playHeadless, type PlayOptions } from "../../lib/client/play.ts";
 import { Movie } from "../../lib/media/movie.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
+import { frameFileNames } from "../support/frame-file-names.ts";
 import { startFakeServer, type FakeServer, type FakeServerOptions } from "./standard-fake-server.ts";
 
 const FRAMES = 10;
@@ -31,7 +32,7 @@ async function play(serverOptions: Partial<FakeServerOptions>, transport: PlayOp
 
 function expectDecodedFrames(outDir: string) {
   const names = readdirSync(outDir).sort();
-  expect(names).toEqual(Array.from({ length: FRAMES }, (_, i) => `${String(i + 1).padStart(5, "0")}.jpg`));
+  expect(names).toEqual(frameFileNames(FRAMES, 1));
   names.forEach((name, i) => {
     const received = jpeg.decode(readFileSync(join(outDir, name)), { useTArray: true });
     const source = jpeg.decode(frames[i], { useTArray: true });

@@ -8,6 +8,7 @@ import { freeTcpPort, waitForTcpListener } from "../../lib/bench/loopback-listen
 import type { PlayReport } from "../../lib/client/play.ts";
 import { Movie } from "../../lib/media/movie.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
+import { frameFileNames } from "../support/frame-file-names.ts";
 
 const FRAMES = 24;
 const root = join(import.meta.dir, "../..");
@@ -50,7 +51,7 @@ function savedNames(directory: string): string[] {
   return readdirSync(directory).sort();
 }
 
-const expectedNames = Array.from({ length: FRAMES }, (_, i) => `${String(i + 1).padStart(5, "0")}.jpg`);
+const expectedNames = frameFileNames(FRAMES, 1);
 
 describe("rtsp serve ↔ rtsp play", () => {
   test("lab dialect: every frame byte-identical, report right", async () => {
