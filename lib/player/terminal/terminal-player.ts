@@ -2,7 +2,7 @@
 // Frames go through a one-slot mailbox and are drawn when the event loop is free, so when decoding is slower than
 // the stream the newest frame is drawn and the others are counted as skipped.
 import { decode } from "jpeg-js";
-import type { ReceivedFrame } from "../../client/playback-statistics.ts";
+import type { ReceivedFrame, StatisticsSnapshot } from "../../client/playback-statistics.ts";
 import { LatestFrameMailbox } from "../latest-frame-mailbox.ts";
 import { PlaybackMonitor } from "../playback-monitor.ts";
 import type { PlayerSession } from "../player-session.ts";
@@ -184,9 +184,10 @@ class TerminalPlayer {
 
   private composeScreen(): string[] {
     const size = this.screenSize();
-    const panelLines = this.panelLines();
-    const status = formatStatusLine(this.monitor.status(this.picture?.number ?? 0, this.mailbox.skipped + this.undecodableFrames));
-    return composeScreen(size, this.renderVideo(size, panelLines.length), panelLines, status);
+    // One statistics snapshot per draw serves the status line and the panel: it sorts every frame interval so far.
+    const status = this.monitor.status(this.picture?.number ?? 0, this.mailbox.skipped + this.undecodableFrames);
+    const panelLines = this.panelLines(status.statistics);
+    return composeScreen(size, this.renderVideo(size, panelLines.length), panelLines, formatStatusLine(status));
   }
 
   private renderVideo(size: ScreenSize, panelLineCount: number): RenderedVideo | undefined {
@@ -201,9 +202,9 @@ class TerminalPlayer {
     return video;
   }
 
-  private panelLines(): string[] {
+  private panelLines(statistics: StatisticsSnapshot): string[] {
     if (this.panel?.kind === "description") return this.panel.lines;
-    if (this.panel?.kind === "statistics") return formatStatisticsPanel(this.session.stats());
+    if (this.panel?.kind === "statistics") return formatStatisticsPanel(statistics);
     return [];
   }
 
