@@ -28,7 +28,7 @@ const FORMAT_NAMES: Record<MovieInfo["format"], string> = {
 
 const count = (n: number) => n.toLocaleString("en-US");
 
-export function describeMovie(info: MovieInfo): string {
+function describeMovie(info: MovieInfo): string {
   const { min, median, max } = info.frameSizes;
   const rtp = info.rtpReady
     ? "ready: every frame travels as RFC 2435 RTP/JPEG unchanged"

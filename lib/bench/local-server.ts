@@ -26,7 +26,7 @@ const STDERR_TAIL_BYTES = 4096;
  * How to run `rtsp`: inside the compiled binary the executable is rtsp itself (its entry lives in Bun's embedded
  * file system, /$bunfs/ or B:/~BUN/); from source it is bun running cmd/rtsp.ts.
  */
-export function rtspCommand(): string[] {
+function rtspCommand(): string[] {
   const compiled = Bun.main.startsWith("/$bunfs/") || Bun.main.includes("~BUN");
   return compiled ? [process.execPath] : [process.execPath, resolve(import.meta.dir, "../../cmd/rtsp.ts")];
 }

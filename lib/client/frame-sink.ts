@@ -2,7 +2,7 @@
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
-export function frameFileName(frameNumber: number): string {
+function frameFileName(frameNumber: number): string {
   return `${String(frameNumber).padStart(5, "0")}.jpg`;
 }
 

@@ -5,7 +5,7 @@ import type { PlayerSession } from "./player-session.ts";
 
 export type PlayerCommand = "play" | "pause" | "toggle-play" | "forward" | "backward" | "restart" | "stop";
 
-export function skipFrames(session: PlayerSession): number {
+function skipFrames(session: PlayerSession): number {
   return Math.max(1, Math.round(session.fps));
 }
 

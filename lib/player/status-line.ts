@@ -36,7 +36,7 @@ export function lossRate(statistics: StatisticsSnapshot): number {
   return expected > 0 ? lost / expected : 0;
 }
 
-export function formatFrameCounter(frameNumber: number, totalFrames: number | null): string {
+function formatFrameCounter(frameNumber: number, totalFrames: number | null): string {
   return `${frameNumber} / ${totalFrames ?? "?"}`;
 }
 
