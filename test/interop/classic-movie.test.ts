@@ -7,11 +7,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Movie } from "../../lib/media/movie.ts";
 import { buildClassicMovie, CLASSIC_FRAME_COUNT } from "../fixtures/classic-movie.ts";
+import { frameFileNames } from "../support/frame-file-names.ts";
 import {
   decodedMd5sOfFolder,
   decodedMd5sOfMjpeg,
   ffmpegPullMd5s,
-  frameFileNames,
   gstreamerPull,
   run,
   startRtspServe,

@@ -1,11 +1,9 @@
 // ffmpeg and ffprobe against `rtsp serve`: the stream they see is MJPEG of the movie's size and the served rate, over
 // UDP and TCP, and ffmpeg decodes every frame of the bundled movie exactly as it decodes the source JPEGs.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { Movie } from "../../lib/media/movie.ts";
-import { BUNDLED_MOVIE, decodedMd5sOfMjpeg, ffmpegPullMd5s, runOk, startRtspServe, writeConcatenated, type RunningPeer } from "./peers.ts";
+import { rm } from "node:fs/promises";
+import type { Movie } from "../../lib/media/movie.ts";
+import { BUNDLED_MOVIE, bundledMovieReference, ffmpegPullMd5s, runOk, startRtspServe, type RunningPeer } from "./peers.ts";
 
 // Five times the lab's 20 fps: the 500 frames stream in 5 s, and the rate is still what ffprobe must report.
 const FPS = 100;
@@ -16,9 +14,7 @@ let scratch: string;
 let sourceMd5s: string[];
 
 beforeAll(async () => {
-  movie = await Movie.open(BUNDLED_MOVIE);
-  scratch = await mkdtemp(join(tmpdir(), "rtsp-interop-ffmpeg-"));
-  sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(movie, join(scratch, "source.mjpeg")));
+  ({ movie, scratch, sourceMd5s } = await bundledMovieReference("rtsp-interop-ffmpeg-"));
   server = await startRtspServe(BUNDLED_MOVIE, FPS);
 }, 60_000);
 

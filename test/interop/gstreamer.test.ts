@@ -1,18 +1,16 @@
 // GStreamer's rtspsrc against `rtsp serve`: the whole bundled movie over UDP and TCP, every frame present and decoding
 // to the source frame's pixels (RFC 2435 carries the scan bytes unchanged), the pull ending on our end-of-movie BYE.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { Movie } from "../../lib/media/movie.ts";
+import type { Movie } from "../../lib/media/movie.ts";
+import { frameFileNames } from "../support/frame-file-names.ts";
 import {
   BUNDLED_MOVIE,
+  bundledMovieReference,
   decodedMd5sOfFolder,
-  decodedMd5sOfMjpeg,
-  frameFileNames,
   gstreamerPull,
   startRtspServe,
-  writeConcatenated,
   type RunningPeer,
 } from "./peers.ts";
 
@@ -26,9 +24,7 @@ let scratch: string;
 let sourceMd5s: string[];
 
 beforeAll(async () => {
-  movie = await Movie.open(BUNDLED_MOVIE);
-  scratch = await mkdtemp(join(tmpdir(), "rtsp-interop-gst-"));
-  sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(movie, join(scratch, "source.mjpeg")));
+  ({ movie, scratch, sourceMd5s } = await bundledMovieReference("rtsp-interop-gst-"));
   server = await startRtspServe(BUNDLED_MOVIE, FPS);
 }, 60_000);
 

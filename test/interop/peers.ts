@@ -1,10 +1,11 @@
 // Real processes for the interop suite: our `rtsp serve`, the GstRtspServer reference peer, ffmpeg and GStreamer
 // pulls, and ffmpeg as the one decoder every side is judged by (it decodes the RFC 2435 frames GStreamer writes
 // without EOI, see gstreamerPull).
-import { mkdir, readdir } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
-import type { Movie } from "../../lib/media/movie.ts";
+import { Movie } from "../../lib/media/movie.ts";
 
 export const REPO = join(import.meta.dir, "..", "..");
 export const BUNDLED_MOVIE = join(REPO, "media", "movie.Mjpeg");
@@ -92,6 +93,22 @@ export async function writeConcatenated(movie: Movie, path: string): Promise<str
   return path;
 }
 
+export interface BundledMovieReference {
+  movie: Movie;
+  /** A fresh temporary folder for the suite's files (the suite removes it). */
+  scratch: string;
+  /** ffmpeg's decode of each of the movie's frames, as md5s: what every receiver is judged by. */
+  sourceMd5s: string[];
+}
+
+/** The bundled movie opened, and its frames decoded once as the reference. */
+export async function bundledMovieReference(scratchPrefix: string): Promise<BundledMovieReference> {
+  const movie = await Movie.open(BUNDLED_MOVIE);
+  const scratch = await mkdtemp(join(tmpdir(), scratchPrefix));
+  const sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(movie, join(scratch, "source.mjpeg")));
+  return { movie, scratch, sourceMd5s };
+}
+
 /** ffmpeg's decode of every frame of a .mjpeg file, as md5s; any decoder complaint fails. */
 export async function decodedMd5sOfMjpeg(path: string): Promise<string[]> {
   return decodedMd5s(["-f", "mjpeg", "-i", path]);
@@ -144,9 +161,4 @@ export async function gstreamerPull(url: string, protocol: "udp" | "tcp", dir: s
   clearTimeout(timer);
   const files = (await readdir(dir)).filter((name) => name.endsWith(".jpg")).sort();
   return { code: stopped ? null : code, files, stderr };
-}
-
-/** 00000.jpg … for `count` frames: the names multifilesink writes for a complete pull. */
-export function frameFileNames(count: number, first = 0): string[] {
-  return Array.from({ length: count }, (_, i) => `${String(first + i).padStart(5, "0")}.jpg`);
 }

@@ -2,20 +2,18 @@
 // 20 fps, looping): over UDP and TCP the frames are saved 00001.jpg…, each decodes to consecutive frames of the movie
 // from wherever the shared media stood, and the report describes the run.
 import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { PlayReport } from "../../lib/client/play.ts";
-import { Movie } from "../../lib/media/movie.ts";
+import type { Movie } from "../../lib/media/movie.ts";
+import { frameFileNames } from "../support/frame-file-names.ts";
 import {
   BUNDLED_MOVIE,
+  bundledMovieReference,
   decodedMd5sOfFolder,
-  decodedMd5sOfMjpeg,
-  frameFileNames,
   REPO,
   run,
   startGstRtspServer,
-  writeConcatenated,
   type RunningPeer,
 } from "./peers.ts";
 
@@ -28,9 +26,7 @@ let scratch: string;
 let sourceMd5s: string[];
 
 beforeAll(async () => {
-  movie = await Movie.open(BUNDLED_MOVIE);
-  scratch = await mkdtemp(join(tmpdir(), "rtsp-interop-play-gst-"));
-  sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(movie, join(scratch, "source.mjpeg")));
+  ({ movie, scratch, sourceMd5s } = await bundledMovieReference("rtsp-interop-play-gst-"));
   server = await startGstRtspServer(BUNDLED_MOVIE);
 }, 60_000);
 
