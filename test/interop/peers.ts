@@ -80,7 +80,7 @@ export async function startGstRtspServer(moviePath: string): Promise<RunningPeer
 }
 
 /** The md5 column of `-f framemd5` output, one per decoded frame. */
-export function frameMd5s(output: string): string[] {
+function frameMd5s(output: string): string[] {
   return output
     .split("\n")
     .filter((line) => line && !line.startsWith("#"))
