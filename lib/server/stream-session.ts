@@ -13,6 +13,11 @@ export type Dialect = "lab" | "standard";
 const RTP_CLOCK_RATE = 90_000;
 const PAYLOAD_TYPE_JPEG = 26;
 const SENDER_REPORT_INTERVAL_MS = 5_000;
+/**
+ * How long the end-of-movie BYE waits after the last frame. Sent right behind it, the BYE can overtake the last frames'
+ * UDP packets at a busy receiver: ffmpeg and GStreamer end the stream on it and drop what is still queued.
+ */
+const END_OF_MOVIE_GRACE_MS = 250;
 /** FORWARD and BACKWARD move this many frames (one second at the lab's 20 fps). */
 export const LAB_SKIP_FRAMES = 20;
 
@@ -67,6 +72,8 @@ export class StreamSession implements PacedRun {
   private run = { time: 0, position: 0 };
   private lastSenderReport = Number.NEGATIVE_INFINITY;
   private ended = false;
+  /** Pacer ticks since the last frame went out, while the BYE waits. */
+  private ticksAfterLastFrame = 0;
 
   constructor(options: SessionOptions) {
     this.id = options.id;
@@ -139,7 +146,9 @@ export class StreamSession implements PacedRun {
   }
 
   sendFrame(): boolean {
-    if (this.position >= this.frameCount) return this.finishMovie();
+    if (this.position >= this.frameCount) {
+      return this.ticksAfterLastFrame++ * (1000 / this.fps) < END_OF_MOVIE_GRACE_MS || this.finishMovie();
+    }
     const index = this.position++;
     if (this.transport.congested) {
       this.framesSkipped++;
@@ -149,8 +158,6 @@ export class StreamSession implements PacedRun {
     if (this.dialect === "standard" && performance.now() - this.lastSenderReport >= SENDER_REPORT_INTERVAL_MS) {
       this.sendSenderReport();
     }
-    // The BYE waits one frame period (the next tick finishes): sent right behind the last frame, it can overtake
-    // that frame's UDP packets at the receiver, and GStreamer's rtspsrc then ends the stream one frame short.
     return true;
   }
 
@@ -169,6 +176,7 @@ export class StreamSession implements PacedRun {
 
   private startRun(): void {
     this.run = { time: performance.now(), position: this.position };
+    this.ticksAfterLastFrame = 0;
     this.lastSenderReport = Number.NEGATIVE_INFINITY;
     this.pacer.start(this);
   }

@@ -123,6 +123,8 @@ type UdpSocket = import("bun").udp.Socket<"uint8array">;
 
 export class UdpReceiver {
   readonly packets: Uint8Array[] = [];
+  /** performance.now() at each datagram's arrival, beside `packets`. */
+  readonly arrivals: number[] = [];
   private socket?: UdpSocket;
 
   /** Binds `port` (0 = any); keeps a copy of every datagram sent to it. */
@@ -135,6 +137,7 @@ export class UdpReceiver {
       socket: {
         data: (_socket, data) => {
           receiver.packets.push(data.slice());
+          receiver.arrivals.push(performance.now());
         },
       },
     });

@@ -112,6 +112,9 @@ describe("standard RTSP 1.0", () => {
       expect(info.url).toBe(`${url}/track1`);
 
       await waitFor(() => rtcpPackets(rtcp.packets).some((packet) => packet.type === "bye"), "RTCP BYE at the end of the movie");
+      // The BYE holds back a quarter second, so it cannot overtake the last frame's packets at a busy receiver.
+      const byeIndex = rtcp.packets.findIndex((datagram) => rtcpPackets([datagram]).some((packet) => packet.type === "bye"));
+      expect(rtcp.arrivals[byeIndex] - rtp.arrivals.at(-1)!).toBeGreaterThanOrEqual(240);
       const packets = rtp.packets.map((datagram) => decodeRtp(datagram) as RtpPacket);
       expect(packets[0].sequenceNumber).toBe(info.seq!);
       expect(packets[0].timestamp).toBe(info.rtptime!);
