@@ -36,15 +36,16 @@ afterAll(() => {
   rmSync(work, { recursive: true, force: true });
 });
 
-async function play(name: string, flags: string[]): Promise<{ exitCode: number; report: PlayReport; frames: string }> {
+async function play(name: string, flags: string[]): Promise<{ exitCode: number; stderr: string; report: PlayReport; frames: string }> {
   const out = join(work, name);
   const reportPath = join(work, `${name}.json`);
   const child = Bun.spawn(
     ["bun", "cmd/rtsp.ts", "play", `rtsp://127.0.0.1:${port}/movie.Mjpeg`, "--out", out, "--report", reportPath, ...flags],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
-  const exitCode = await child.exited;
-  return { exitCode, report: JSON.parse(readFileSync(reportPath, "utf8")), frames: out };
+  const [exitCode, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
+  // On a failure, the expectation shows why the player stopped.
+  return { exitCode, stderr, report: JSON.parse(readFileSync(reportPath, "utf8")), frames: out };
 }
 
 function savedNames(directory: string): string[] {
@@ -55,8 +56,8 @@ const expectedNames = frameFileNames(FRAMES, 1);
 
 describe("rtsp serve ↔ rtsp play", () => {
   test("lab dialect: every frame byte-identical, report right", async () => {
-    const { exitCode, report, frames } = await play("lab", ["--dialect", "lab"]);
-    expect(exitCode).toBe(0);
+    const { exitCode, stderr, report, frames } = await play("lab", ["--dialect", "lab"]);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(savedNames(frames)).toEqual(expectedNames);
     for (let i = 0; i < FRAMES; i++) expect(readFileSync(join(frames, expectedNames[i])).equals(movie.frame(i))).toBe(true);
     let bytes = 0;
@@ -67,8 +68,8 @@ describe("rtsp serve ↔ rtsp play", () => {
 
   for (const transport of ["udp", "tcp"] as const) {
     test(`standard path over ${transport}: decoded frames equal the decoded source`, async () => {
-      const { exitCode, report, frames } = await play(transport, ["--dialect", "rtsp", "--transport", transport]);
-      expect(exitCode).toBe(0);
+      const { exitCode, stderr, report, frames } = await play(transport, ["--dialect", "rtsp", "--transport", transport]);
+      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
       expect(report).toMatchObject({ dialect: "rtsp", transport, framesReceived: FRAMES, framesExpected: FRAMES, endedBy: "complete" });
       expect(report.packets.lost).toBe(0);
       // The server's last sender report comes with its BYE: its count is every packet of the session.
@@ -84,8 +85,8 @@ describe("rtsp serve ↔ rtsp play", () => {
   }
 
   test("auto dialect and transport settle on the standard path over UDP", async () => {
-    const { exitCode, report } = await play("auto", []);
-    expect(exitCode).toBe(0);
+    const { exitCode, stderr, report } = await play("auto", []);
+    expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
     expect(report).toMatchObject({ dialect: "rtsp", transport: "udp", framesReceived: FRAMES });
   });
 });
