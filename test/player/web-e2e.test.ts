@@ -67,7 +67,8 @@ test(
     await page.click("#play");
     await waitFor(async () => (await frameOf(page)) > 5, 10_000);
     expect(await stateOf(page)).toBe("PLAYING");
-    expect(await page.$eval("#video", (img) => (img as HTMLImageElement).naturalWidth)).toBe(384);
+    // Each frame replaces the image's source; the newest may still be decoding, so wait for a drawn picture.
+    await waitFor(async () => (await page.$eval("#video", (img) => (img as HTMLImageElement).naturalWidth)) === 384, 5000);
     expect(await page.textContent("#counter")).toMatch(/^\d+ \/ 500$/);
     expect(server.sessionCount).toBe(1);
 
