@@ -1,11 +1,11 @@
 // A server on a folder of two short movies, with a secret file beside the folder and a symlink pointing at it, so that
 // path escapes have something to find.
-import { consola } from "consola";
 import { mkdir, mkdtemp, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
-import { startServer, type RtspServer, type ServerOptions } from "../../lib/server/server.ts";
+import type { RtspServer, ServerOptions } from "../../lib/server/server.ts";
+import { startQuietServer } from "../server/harness.ts";
 
 export interface ServedFolder {
   server: RtspServer;
@@ -16,7 +16,6 @@ export interface ServedFolder {
 }
 
 export async function serveFolder(options: Partial<ServerOptions> = {}, frames = 20): Promise<ServedFolder> {
-  consola.level = -999;
   const base = await mkdtemp(join(tmpdir(), "rtsp-hardening-"));
   const folder = join(base, "served");
   await mkdir(folder);
@@ -25,16 +24,7 @@ export async function serveFolder(options: Partial<ServerOptions> = {}, frames =
   await writeFile(join(folder, "other.Mjpeg"), makeSampleMovie({ frames: 5, width: 32, height: 32 }));
   await writeFile(join(base, "secret.Mjpeg"), movie);
   await symlink(join(base, "secret.Mjpeg"), join(folder, "escape.Mjpeg"));
-  const server = await startServer({
-    root: folder,
-    port: 0,
-    host: "127.0.0.1",
-    fps: 100,
-    maxPacket: 400,
-    sessionTimeout: 60,
-    verbose: false,
-    ...options,
-  });
+  const server = await startQuietServer(folder, options);
   return {
     server,
     folder,

@@ -172,23 +172,19 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** A quiet server on a free loopback port, fast enough for tests: 100 fps, small packets. */
+export function startQuietServer(root: string, options: Partial<ServerOptions> = {}): Promise<RtspServer> {
+  consola.level = -999;
+  return startServer({ root, port: 0, host: "127.0.0.1", fps: 100, maxPacket: 400, sessionTimeout: 60, verbose: false, ...options });
+}
+
 /** A server on a free port serving a short generated movie as `movie.Mjpeg` (fast fps keeps tests short). */
 export async function startTestServer(options: Partial<ServerOptions> & { frames?: number } = {}): Promise<TestServer> {
-  consola.level = -999;
   const folder = await mkdtemp(join(tmpdir(), "rtsp-server-"));
   const bytes = makeSampleMovie({ frames: options.frames ?? 40, width: 64, height: 48 });
   const path = join(folder, "movie.Mjpeg");
   await writeFile(path, bytes);
-  const server = await startServer({
-    root: path,
-    port: 0,
-    host: "127.0.0.1",
-    fps: 100,
-    maxPacket: 400,
-    sessionTimeout: 60,
-    verbose: false,
-    ...options,
-  });
+  const server = await startQuietServer(path, options);
   return {
     server,
     movie: Movie.fromBytes(bytes, "movie.Mjpeg"),
