@@ -31,7 +31,7 @@ export class SharedPacket {
 }
 
 /** A frame's payloads as shared packets, all in one buffer. */
-function sharedPackets(payloads: readonly Uint8Array[]): SharedPacket[] {
+export function sharedPackets(payloads: readonly Uint8Array[]): SharedPacket[] {
   const room = INTERLEAVED_HEADER_BYTES + RTP_HEADER_BYTES;
   let total = 0;
   for (const payload of payloads) total += room + payload.length;

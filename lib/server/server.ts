@@ -9,6 +9,7 @@ import { MovieLibrary } from "./movie-library.ts";
 import { movieRootFor, type MovieRoot } from "./movie-path.ts";
 import { Pacer } from "./pacer.ts";
 import { endSession, type ConnectionContext, type ServerContext } from "./request-handlers.ts";
+import { warmUpSendPath } from "./send-path-warm-up.ts";
 import type { StreamSession } from "./stream-session.ts";
 
 export interface ServerOptions {
@@ -115,6 +116,8 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
       log.error(error);
     },
   };
+
+  await warmUpSendPath(options.fps);
 
   let listener: TCPSocketListener<RtspConnection | undefined>;
   try {

@@ -1,0 +1,44 @@
+// A fresh process pays for its first PLAY: JavaScriptCore compiles each function on its first call, and Bun sets
+// up its UDP send paths on first use. Timed inside the server, that put 0.5 ms between the first PLAY reply's
+// write and frame 0 reaching the kernel (0.1 ms on a warm server), all of it counted as the first client's
+// "first frame" delay. One throwaway standard session, played for one frame to a local sink and ended with a BYE,
+// runs the same code at startup instead.
+import { Movie } from "../media/movie.ts";
+import { sharedPackets, ServedMovie, type FramePackets } from "./movie-library.ts";
+import { Pacer } from "./pacer.ts";
+import { StreamSession } from "./stream-session.ts";
+import { UdpTransport } from "./udp-transport.ts";
+
+const LOOPBACK = "127.0.0.1";
+/** Two packets, so the frame leaves through sendMany like a real one. */
+const PAYLOAD_BYTES = [1400, 600];
+
+/** Best effort: a failure here costs only the warm-up, never the server's start. */
+export async function warmUpSendPath(fps: number): Promise<void> {
+  const sink = await Bun.udpSocket({ hostname: LOOPBACK, port: 0 }).catch(() => undefined);
+  if (!sink) return;
+  try {
+    const payloads = PAYLOAD_BYTES.map((length) => new Uint8Array(length));
+    const packets = sharedPackets(payloads);
+    const frames: FramePackets = { frameCount: 1, packets: () => packets };
+    const transport = await UdpTransport.open(LOOPBACK, { address: LOOPBACK, rtpPort: sink.port, rtcpPort: sink.port }, () => {});
+    const session = new StreamSession({
+      id: "warm-up",
+      dialect: "standard",
+      movie: new ServedMovie("warm-up", Movie.fromFrames(payloads, "warm-up", "mjpeg"), PAYLOAD_BYTES[0]),
+      frames,
+      transport,
+      pacer: new Pacer({ periodMs: 1000 / fps }),
+      fps,
+      controlUrl: "",
+      cname: "warm-up",
+      onEndOfMovie: () => {},
+    });
+    session.play();
+    session.end(true);
+  } catch {
+    // Nothing to undo: the session's sockets are closed by end(), the sink below.
+  } finally {
+    sink.close();
+  }
+}
