@@ -48,6 +48,8 @@ Deviations, each needed to run without a window and to end by itself:
   - one RTP listening thread for the session instead of a new one per PLAY press (the report's version never
     stops the earlier ones, leaving several threads reading one socket);
   - the reply thread also ends when the server closes the connection (the lab's spins on an empty recv);
+  - the session is taken from the SETUP reply and checked on every later one (the report assigns it before
+    comparing, so its check can never fail);
   - the loss rate divides by the packets expected (displayed + lost); the report divides by the last frame
     number, the same figure for a movie played from frame 1 without seeking.
 """
@@ -150,7 +152,7 @@ class Client:
             except OSError:
                 break
             if not reply:
-                if self.request_sent != self.TEARDOWN or not self.teardown_acked:
+                if not self.giving_up:
                     self.errors.append("the server closed the RTSP connection")
                 self.replied.set()
                 break
