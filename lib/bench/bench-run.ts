@@ -46,12 +46,19 @@ export interface BenchStepReport {
 }
 
 const TEARDOWN_BATCH = 100;
+/**
+ * How long a throwaway stream plays before the measured ones. A frame's arrival is stamped when its callback runs, so
+ * the measurer's own first-call work (JIT compilation of the reply and packet paths, ~2-3 ms) would otherwise land in
+ * the first stream's first frame, and through the deviation's anchor in every figure of that stream.
+ */
+const MEASURER_WARM_UP_MS = 500;
 
 export async function runBenchStep(options: BenchStepOptions): Promise<BenchStepReport> {
   const progress = options.onProgress ?? (() => {});
   // Made before any stream plays: its construction runs `getconf` synchronously (~10 ms), which right after a PLAY
   // reply delayed reading frame 0 and made the server's first frame look late.
   const serverSampler = options.serverPid === null ? undefined : new ProcessSampler(options.serverPid);
+  await warmUpMeasurer(options);
   const setupStart = performance.now();
   const streams: ProbeStream[] = [];
   const errors: string[] = [];
@@ -106,6 +113,16 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
     streams: records.map((record) => summarizeStream(record, periodMs)),
     timeline: buildTimeline(windowed, periodMs, windowStart, windowEnd),
   };
+}
+
+/** Best effort: a server that refuses the throwaway stream refuses the measured ones too, and says so there. */
+async function warmUpMeasurer(options: BenchStepOptions): Promise<void> {
+  const stream = await ProbeStream.play({ url: options.url, dialect: options.dialect, transport: options.transport, ports: options.ports }).catch(
+    () => undefined,
+  );
+  if (!stream) return;
+  await Bun.sleep(MEASURER_WARM_UP_MS);
+  await stream.close();
 }
 
 function inWindow(frames: readonly FrameArrival[], startMs: number, endMs: number): FrameArrival[] {
