@@ -1,12 +1,16 @@
 // A bad network between the server and a client, for tests: an RTSP proxy that rewrites the client_port of each SETUP
 // to the relay's own UDP ports, and a relay that forwards the server's RTP to the client's real port with a seeded
-// pattern of drops, duplicates and swaps (RTCP passes untouched).
+// pattern of drops, duplicates, swaps and delays (RTCP passes unchanged, but never ahead of a delayed RTP packet,
+// so a BYE cannot end the stream before the packets it follows).
 //
-// The relay counts what a receiver can see, so the client's report must match it exactly:
-// - dropped: packets dropped before a later packet was forwarded (a loss at the very end is invisible), never the
-//   first packet (the receiver's sequence base);
-// - duplicated: packets forwarded twice, back to back;
-// - reordered: packets held back and forwarded right after their successor.
+// A delayed packet may be overtaken by any number of later ones, depending on when they come, so the relay counts
+// what the receiver sees in the order it actually sends, the RFC 3550 way, and the client's report must match exactly:
+// - dropped: packets behind the highest one sent that were never sent (a loss at the very end is invisible); the
+//   first packet (the receiver's sequence base) is always sent at once;
+// - duplicated: packets sent again;
+// - reordered: packets sent after a later one.
+// A receiver's reorder window is finite (the client's holds 32 sequence numbers): a packet further behind is a loss to
+// it, which the relay does not model, so a delay ends early once MAX_OVERTAKEN later packets have come.
 import type { Socket, TCPSocketListener, udp } from "bun";
 import { decodeRtp } from "../../lib/rtp/packet.ts";
 import { seededRandom } from "../rtp/seeded-random.ts";
@@ -15,13 +19,20 @@ export interface FaultRates {
   drop: number;
   duplicate: number;
   reorder: number;
+  /** Held DELAY_MS.min to DELAY_MS.max ms, then sent. */
+  delay: number;
 }
+
+const DELAY_MS = { min: 5, max: 40 };
+const MAX_OVERTAKEN = 16;
 
 export interface RelayCounts {
   forwarded: number;
   dropped: number;
   duplicated: number;
   reordered: number;
+  /** Packets held back for a while (whether or not later ones overtook them). */
+  delayed: number;
   /** RTP timestamps of frames that had a packet dropped, seen by the receiver or not. */
   framesWithDrops: Set<number>;
   /** RTP timestamps of every frame seen. */
@@ -37,14 +48,19 @@ interface ProxiedConnection {
 const CLIENT_PORT = /client_port=(\s*)(\d+)(?:-(\d+))?/;
 
 export class LossyRelay {
-  readonly counts: RelayCounts = { forwarded: 0, dropped: 0, duplicated: 0, reordered: 0, framesWithDrops: new Set(), frames: new Set() };
+  readonly counts: RelayCounts = { forwarded: 0, dropped: 0, duplicated: 0, reordered: 0, delayed: 0, framesWithDrops: new Set(), frames: new Set() };
   private readonly random: () => number;
   private clientRtpPort = 0;
   private clientRtcpPort = 0;
+  /** Packets that came from the server; a packet's index among them stands for its extended sequence number. */
   private seen = 0;
-  /** Drops not yet followed by a forwarded packet. */
-  private unconfirmedDrops = 0;
-  private held: { bytes: Uint8Array; timestamp: number } | undefined;
+  /** The receiver's view: indexes sent, and the highest. */
+  private readonly sent = new Set<number>();
+  private highestSent = -1;
+  private held: { index: number; bytes: Uint8Array; timestamp: number } | undefined;
+  /** Delayed packets by index. */
+  private readonly delayed = new Map<number, { bytes: Uint8Array; timer: ReturnType<typeof setTimeout> }>();
+  private readonly rtcpBehindDelayed: Uint8Array[] = [];
   private proxy!: TCPSocketListener<ProxiedConnection>;
   private rtp!: UdpSocket;
   private rtcp!: UdpSocket;
@@ -107,6 +123,7 @@ export class LossyRelay {
   }
 
   stop(): void {
+    for (const { timer } of this.delayed.values()) clearTimeout(timer);
     this.proxy.stop(true);
     this.rtp.close();
     this.rtcp.close();
@@ -116,7 +133,7 @@ export class LossyRelay {
     for (;;) {
       const rtp = await this.bind(0, (bytes) => this.relayRtp(bytes));
       if (rtp.port % 2 === 0) {
-        const rtcp = await this.bind(rtp.port + 1, (bytes) => this.rtcp.send(bytes, this.clientRtcpPort, "127.0.0.1")).catch(() => undefined);
+        const rtcp = await this.bind(rtp.port + 1, (bytes) => this.relayRtcp(bytes)).catch(() => undefined);
         if (rtcp) return [rtp, rtcp];
       }
       rtp.close();
@@ -142,34 +159,65 @@ export class LossyRelay {
     const packet = decodeRtp(bytes);
     if (packet instanceof Error) return;
     this.counts.frames.add(packet.timestamp);
-    const first = this.seen++ === 0;
+    const index = this.seen++;
+    for (const delayedIndex of this.delayed.keys()) if (index - delayedIndex >= MAX_OVERTAKEN) this.endDelay(delayedIndex);
     const roll = this.random();
-    const { drop, duplicate, reorder } = this.rates;
-    if (this.held || first || roll >= drop + duplicate + reorder) {
-      this.forward(bytes);
+    const { drop, duplicate, reorder, delay } = this.rates;
+    if (this.held || index === 0 || roll >= drop + duplicate + reorder + delay) {
+      this.forward(index, bytes);
     } else if (roll < drop) {
-      this.unconfirmedDrops++;
       this.counts.framesWithDrops.add(packet.timestamp);
     } else if (roll < drop + duplicate) {
-      this.forward(bytes);
-      this.forward(bytes);
-      this.counts.duplicated++;
+      this.forward(index, bytes);
+      this.forward(index, bytes);
+    } else if (roll < drop + duplicate + reorder) {
+      this.held = { index, bytes, timestamp: packet.timestamp };
     } else {
-      this.held = { bytes, timestamp: packet.timestamp };
+      this.delay(index, bytes, DELAY_MS.min + this.random() * (DELAY_MS.max - DELAY_MS.min));
     }
   }
 
-  private forward(bytes: Uint8Array): void {
-    this.rtp.send(bytes, this.clientRtpPort, "127.0.0.1");
-    this.counts.forwarded++;
-    this.counts.dropped += this.unconfirmedDrops;
-    this.unconfirmedDrops = 0;
+  /** Sends the packet, then the one held back for a swap. */
+  private forward(index: number, bytes: Uint8Array): void {
+    this.send(index, bytes);
     const held = this.held;
     if (held) {
       this.held = undefined;
-      this.rtp.send(held.bytes, this.clientRtpPort, "127.0.0.1");
-      this.counts.forwarded++;
-      this.counts.reordered++;
+      this.send(held.index, held.bytes);
     }
+  }
+
+  private delay(index: number, bytes: Uint8Array, ms: number): void {
+    this.counts.delayed++;
+    this.delayed.set(index, { bytes, timer: setTimeout(() => this.endDelay(index), ms) });
+  }
+
+  private endDelay(index: number): void {
+    const delayed = this.delayed.get(index);
+    if (!delayed) return;
+    clearTimeout(delayed.timer);
+    this.delayed.delete(index);
+    this.send(index, delayed.bytes);
+    if (this.delayed.size > 0) return;
+    for (const rtcp of this.rtcpBehindDelayed.splice(0)) this.rtcp.send(rtcp, this.clientRtcpPort, "127.0.0.1");
+  }
+
+  private relayRtcp(bytes: Uint8Array): void {
+    if (this.delayed.size > 0) this.rtcpBehindDelayed.push(bytes);
+    else this.rtcp.send(bytes, this.clientRtcpPort, "127.0.0.1");
+  }
+
+  /** Sends one packet and counts it as the receiver will (RFC 3550 A.1 and A.3). */
+  private send(index: number, bytes: Uint8Array): void {
+    this.rtp.send(bytes, this.clientRtpPort, "127.0.0.1");
+    this.counts.forwarded++;
+    if (this.sent.has(index)) {
+      this.counts.duplicated++;
+      return;
+    }
+    this.sent.add(index);
+    if (index < this.highestSent) this.counts.reordered++;
+    else this.highestSent = index;
+    this.counts.dropped = this.highestSent + 1 - this.sent.size;
   }
 }
