@@ -13,7 +13,14 @@ async function withServer(options: Partial<ServerOptions>, body: (served: Served
   }
 }
 
+/** The server closes a peer once this much of its replies wait unread (MAX_UNREAD_BYTES of lib/server/connection.ts). */
+const MAX_UNREAD_BYTES = 4 << 20;
+/** Enough for the loopback's TCP buffers (32 MiB receive, 4 MiB send at most here) and the server's queue. */
+const MAX_UNREAD_REQUESTS = 1000;
+
 const options = (cseq: number) => `OPTIONS * RTSP/1.0\r\nCSeq: ${cseq}\r\n\r\n`;
+/** A SETUP whose unsupported Transport comes back whole in the body of its 461: a large reply for each request. */
+const echoedSetup = (url: string, cseq: number) => `SETUP ${url} RTSP/1.0\r\nCSeq: ${cseq}\r\nTransport: RTP/SAVP;${"x".repeat(60_000)}\r\n\r\n`;
 const labSetup = (port: number) => `SETUP movie.Mjpeg RTSP/1.0\nCSeq: 1\nTransport: RTP/UDP; client_port= ${port}\n\n`;
 
 describe("server limits", () => {
@@ -87,6 +94,33 @@ describe("server limits", () => {
       expect(served.server.sessionCount).toBe(1);
       holding.close();
       receiver.close();
+    });
+  });
+
+  test("a peer that stops reading is closed once 4 MiB of replies wait for it; one that reads stays", async () => {
+    await withServer({ limits: { requestsPerSecond: 100_000, maxRequestBytes: 65_536 } }, async (served) => {
+      const reader = await RawClient.connect(served.server.port);
+      const replySize = (await reader.request(echoedSetup(served.url(), 1))).text.length;
+      expect(replySize).toBeGreaterThan(60_000);
+      for (let cseq = 2; cseq * replySize <= 2 * MAX_UNREAD_BYTES; cseq++) {
+        expect((await reader.request(echoedSetup(served.url(), cseq))).status).toBe(461);
+      }
+      expect(reader.closed).toBe(false);
+      reader.close();
+      await waitFor(() => served.server.connectionCount === 0, "the reading connection to be gone");
+
+      const stalled = await Bun.connect({ hostname: "127.0.0.1", port: served.server.port, socket: { data() {} } });
+      stalled.pause();
+      let requests = 0;
+      let unsent = new Uint8Array(0);
+      while (served.server.connectionCount > 0 && requests < MAX_UNREAD_REQUESTS) {
+        if (unsent.length === 0) unsent = new TextEncoder().encode(echoedSetup(served.url(), ++requests));
+        unsent = unsent.subarray(Math.max(0, stalled.write(unsent)));
+        await Bun.sleep(1);
+      }
+      await waitFor(() => served.server.connectionCount === 0, "the stalled connection to be closed");
+      expect(requests * replySize).toBeGreaterThan(MAX_UNREAD_BYTES);
+      stalled.end();
     });
   });
 
