@@ -243,6 +243,7 @@ export class ClientSession extends TypedEmitter<SessionEvents> {
 
   private endStream(): void {
     if (this.ended) return;
+    this.driver.drainMedia?.();
     this.ended = true;
     this.stopWatchdog();
     this.emit("end", undefined);

@@ -35,6 +35,8 @@ export interface DialectDriver {
   restart(): Promise<void>;
   /** Standard path, transport auto: UDP brought nothing, so tear down and set up again over TCP interleaved, playing. */
   switchToTcp?(): Promise<void>;
+  /** The stream is over: hand on the frames still held back for reordering (standard path). */
+  drainMedia?(): void;
   /** Release sockets without talking to the server. */
   close(): void;
 }

@@ -1,6 +1,6 @@
 // Standard-path media: RTP packets → reorder → RFC 2435 reassembly → whole JPEG frames, numbered from the RTP clock.
 import { JpegDepacketizer } from "../rtp/jpeg-depacketizer.ts";
-import { decodeRtp, JPEG_CLOCK_RATE } from "../rtp/packet.ts";
+import { decodeRtp, JPEG_CLOCK_RATE, type RtpPacket } from "../rtp/packet.ts";
 import { ReorderBuffer } from "../rtp/reorder-buffer.ts";
 import type { MediaCallbacks } from "./dialect-driver.ts";
 
@@ -19,7 +19,8 @@ export class RtpJpegReceiver {
   private reorder = new ReorderBuffer();
   private depacketizer = new JpegDepacketizer();
   private clock: FrameClock = { firstFrame: 1, fps: 20 };
-  private readonly seenSequences = new Set<number>();
+  /** When each recent sequence number arrived: a frame released later by the reorder buffer keeps its own time. */
+  private readonly arrivals = new Map<number, number>();
   private readonly finishedTimestamps = new Set<number>();
 
   constructor(private readonly media: MediaCallbacks) {}
@@ -29,7 +30,7 @@ export class RtpJpegReceiver {
     this.clock = { ...clock };
     this.reorder = new ReorderBuffer();
     this.depacketizer = new JpegDepacketizer();
-    this.seenSequences.clear();
+    this.arrivals.clear();
     this.finishedTimestamps.clear();
   }
 
@@ -38,16 +39,27 @@ export class RtpJpegReceiver {
     if (packet instanceof Error) return;
     this.media.packet(packet.sequenceNumber, packet.timestamp, arrivalMs);
     this.clock.rtpTime ??= packet.timestamp;
-    const isDuplicate = this.seenSequences.has(packet.sequenceNumber);
-    remember(this.seenSequences, packet.sequenceNumber);
-    if (isDuplicate) return;
+    if (this.arrivals.has(packet.sequenceNumber)) return;
+    this.arrivals.set(packet.sequenceNumber, arrivalMs);
+    forgetOldest(this.arrivals);
     if (this.finishedTimestamps.has(packet.timestamp)) {
       this.media.latePacket();
       return;
     }
-    for (const ready of this.reorder.push(packet)) {
+    this.reassemble(this.reorder.push(packet));
+  }
+
+  /** The stream is over: what the reorder buffer still holds behind a gap will never be completed by it. */
+  drain(): void {
+    this.reassemble(this.reorder.drain());
+  }
+
+  private reassemble(packets: RtpPacket[]): void {
+    for (const ready of packets) {
       for (const result of this.depacketizer.push(ready)) {
-        remember(this.finishedTimestamps, result.timestamp);
+        this.finishedTimestamps.add(result.timestamp);
+        forgetOldest(this.finishedTimestamps);
+        const arrivalMs = this.arrivals.get(ready.sequenceNumber) ?? performance.now();
         if (result.type === "frame") this.media.frame(this.frameNumber(result.timestamp), result.jpeg, arrivalMs);
         else this.media.droppedFrame(result.reason);
       }
@@ -61,7 +73,7 @@ export class RtpJpegReceiver {
   }
 }
 
-function remember(set: Set<number>, value: number): void {
-  set.add(value);
-  if (set.size > MEMORY) set.delete(set.values().next().value!);
+/** Keeps only the MEMORY most recent entries (insertion order is age). */
+function forgetOldest(collection: Set<number> | Map<number, number>): void {
+  if (collection.size > MEMORY) collection.delete(collection.keys().next().value!);
 }

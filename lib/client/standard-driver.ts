@@ -157,6 +157,10 @@ export class StandardDriver implements DialectDriver {
     await this.play();
   }
 
+  drainMedia(): void {
+    this.receiver.drain();
+  }
+
   close(): void {
     this.stopTimers();
     this.closeUdp();
