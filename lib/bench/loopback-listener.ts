@@ -1,4 +1,4 @@
-// Servers started as child processes on 127.0.0.1: a port for one to take, and the wait until `rtsp serve` listens.
+// Ports on 127.0.0.1 for servers and clients started by the bench and the tests, and the wait until `rtsp serve` listens.
 import type { Subprocess } from "bun";
 
 /** A port that was free a moment ago (the OS picked it, and the probe let go of it). */
@@ -6,6 +6,14 @@ export async function freeTcpPort(): Promise<number> {
   const listener = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
   const port = listener.port;
   listener.stop(true);
+  return port;
+}
+
+/** A UDP port that was free a moment ago, for a client that must name its port before it binds it. */
+export async function freeUdpPort(): Promise<number> {
+  const socket = await Bun.udpSocket({ hostname: "127.0.0.1" });
+  const port = socket.port;
+  socket.close();
   return port;
 }
 

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, test } from "bun:test";
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { freeUdpPort } from "../../lib/bench/loopback-listener.ts";
 import { playHeadless, type PlayReport } from "../../lib/client/play.ts";
 import { classicFrames, padWithComment } from "../fixtures/classic-movie.ts";
 import { frameFileNames } from "../support/frame-file-names.ts";
@@ -24,13 +25,6 @@ afterEach(() => {
   if (directory) rmSync(directory, { recursive: true, force: true });
   directory = undefined;
 });
-
-async function freeUdpPort(): Promise<number> {
-  const socket = await Bun.udpSocket({});
-  const port = socket.port;
-  socket.close();
-  return port;
-}
 
 async function playLab(frames: number, extra: Partial<Parameters<typeof startLabServer>[0]> = {}, timeoutMs = 5000, clientPort?: number) {
   const movie = movieFrames(frames);

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
-import { freeTcpPort, waitForTcpListener } from "../../lib/bench/loopback-listener.ts";
+import { freeTcpPort, freeUdpPort, waitForTcpListener } from "../../lib/bench/loopback-listener.ts";
 import type { PlayReport } from "../../lib/client/play.ts";
 import { Movie } from "../../lib/media/movie.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
@@ -53,13 +53,6 @@ afterAll(async () => {
   await server?.stop();
   await rm(scratch, { recursive: true, force: true });
 });
-
-async function freeUdpPort(): Promise<number> {
-  const socket = await Bun.udpSocket({ hostname: "127.0.0.1" });
-  const port = socket.port;
-  socket.close();
-  return port;
-}
 
 /** Runs lab-client.py through `script`; its exit code and result, with the frames it displayed saved in `out`. */
 async function runLabClient(version: "1.0" | "1.4", script: string[], out: string) {
