@@ -2,7 +2,7 @@
 // (standard: the RTP marker packet; lab: the frame's single datagram). No reassembly, no decoding, so 1000 of
 // these fit in one process.
 import type { FrameArrival } from "../client/frame-timing.ts";
-import { DEFAULT_RTSP_PORT, resolveControlUrl } from "../client/rtsp-url.ts";
+import { parseStreamUrl, resolveControlUrl } from "../client/rtsp-url.ts";
 import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { getHeader, type RtspResponse } from "../rtsp/message.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
@@ -74,12 +74,12 @@ export class ProbeStream {
   }
 
   private async playLab(): Promise<void> {
-    const url = new URL(this.options.url);
-    this.control = await ControlConnection.open(url.hostname, Number(url.port || DEFAULT_RTSP_PORT), "lab");
+    const stream = parseStreamUrl(this.options.url);
+    this.control = await ControlConnection.open(stream.host, stream.port, "lab");
     const { rtp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onLabDatagram(datagram, arrivalMs), false);
     this.sockets.push(rtp);
     // The lab server reads the port as the fourth space-separated word of this exact line.
-    this.aggregateUri = decodeURIComponent(url.pathname.replace(/^\//, ""));
+    this.aggregateUri = stream.labName;
     const setup = await this.control.request("SETUP", this.aggregateUri, [["Transport", `RTP/UDP; client_port= ${rtp.port}`]]);
     this.session = sessionOf(expectOk("SETUP", setup.response));
     const play = await this.control.request("PLAY", this.aggregateUri, [["Session", this.session]]);
@@ -88,9 +88,9 @@ export class ProbeStream {
   }
 
   private async playStandard(): Promise<void> {
-    const url = new URL(this.options.url);
+    const stream = parseStreamUrl(this.options.url);
     const tcp = this.options.transport === "tcp";
-    this.control = await ControlConnection.open(url.hostname, Number(url.port || DEFAULT_RTSP_PORT), "rtsp", (channel, payload, arrivalMs) => {
+    this.control = await ControlConnection.open(stream.host, stream.port, "rtsp", (channel, payload, arrivalMs) => {
       if (channel === 0) this.onRtpPacket(payload, arrivalMs);
     });
     const describe = await this.control.request("DESCRIBE", this.options.url, [["Accept", "application/sdp"]]);
