@@ -35,6 +35,31 @@ export function summarizeIntervals(intervals: readonly number[]): IntervalSummar
   return { mean: sum / sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted[sorted.length - 1] };
 }
 
+/** Intervals kept sorted as they arrive, so a live summary costs no sort however long the run. */
+export class IntervalTally {
+  private readonly sorted: number[] = [];
+  private sum = 0;
+
+  add(interval: number): void {
+    let low = 0;
+    let high = this.sorted.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (this.sorted[middle] <= interval) low = middle + 1;
+      else high = middle;
+    }
+    this.sorted.splice(low, 0, interval);
+    this.sum += interval;
+  }
+
+  /** The same figures as summarizeIntervals over the intervals added so far. */
+  summary(): IntervalSummary {
+    const count = this.sorted.length;
+    if (count === 0) return { mean: 0, p50: 0, p99: 0, max: 0 };
+    return { mean: this.sum / count, p50: percentile(this.sorted, 50), p99: percentile(this.sorted, 99), max: this.sorted[count - 1] };
+  }
+}
+
 /**
  * How late the last frame came compared with a perfect clock started at the first frame:
  * last arrival − (first arrival + (last number − first number) × period). Positive = the sender fell behind.

@@ -1,7 +1,7 @@
 // Everything a run measures, gathered in one place; snapshot() gives the live numbers the report is built from.
 import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { ReceiverStats } from "../rtp/receiver-stats.ts";
-import { cumulativeDrift, interArrivalIntervals, summarizeIntervals, type FrameArrival, type IntervalSummary } from "./frame-timing.ts";
+import { cumulativeDrift, IntervalTally, type FrameArrival, type IntervalSummary } from "./frame-timing.ts";
 
 export interface ReceivedFrame {
   /** 1-based frame number in the movie. */
@@ -69,6 +69,8 @@ export class PlaybackStatistics {
   private framesDropped = 0;
   private bytes = 0;
   private arrivals: FrameArrival[] = [];
+  /** Players take a snapshot per frame drawn: the interval figures must not cost a sort of the whole run each time. */
+  private readonly intervals = new IntervalTally();
   /** Index in `arrivals` where the current segment began: drift is measured within one stretch of playback. */
   private segmentStart = 0;
   private lastSequence: number | undefined;
@@ -116,6 +118,7 @@ export class PlaybackStatistics {
     if (this.arrivals.length === 0 && this.playRepliedMs !== undefined) {
       this.firstFrameAfterPlayMs = frame.arrivalMs - this.playRepliedMs;
     }
+    if (previous !== undefined) this.intervals.add(frame.arrivalMs - previous.arrivalMs);
     this.arrivals.push({ number: frame.number, arrivalMs: frame.arrivalMs });
     this.bytes += frame.jpeg.length;
   }
@@ -148,7 +151,6 @@ export class PlaybackStatistics {
 
   snapshot(): StatisticsSnapshot {
     const { received, expected, lost, outOfOrder, duplicates } = this.snapshotCounts();
-    const arrivalsMs = this.arrivals.map((a) => a.arrivalMs);
     const last = this.arrivals.at(-1);
     const startMs = this.playRepliedMs ?? this.arrivals[0]?.arrivalMs;
     const endMs = last?.arrivalMs ?? this.now();
@@ -167,9 +169,9 @@ export class PlaybackStatistics {
         duplicates,
       },
       jitterMs: (this.segment.jitter / JPEG_CLOCK_RATE) * 1000,
-      intervals: summarizeIntervals(interArrivalIntervals(arrivalsMs)),
+      intervals: this.intervals.summary(),
       targetPeriodMs: this.targetPeriodMs,
-      driftMs: cumulativeDrift(this.arrivals.slice(this.segmentStart), this.targetPeriodMs),
+      driftMs: last === undefined ? 0 : cumulativeDrift([this.arrivals[this.segmentStart], last], this.targetPeriodMs),
       durationSeconds,
       dataRateBitsPerSecond: durationSeconds > 0 ? (this.bytes * 8) / durationSeconds : 0,
       firstFrameAfterPlayMs: this.firstFrameAfterPlayMs,

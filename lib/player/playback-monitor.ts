@@ -1,20 +1,13 @@
 // Follows a client session for a front end: what state to show, how fast frames arrive, the last error. Shared by
 // the terminal and web players so both report the same figures the same way.
-import type { ReceivedFrame, StatisticsSnapshot } from "../client/playback-statistics.ts";
+import type { ReceivedFrame } from "../client/playback-statistics.ts";
 import { SessionState } from "../client/client-session.ts";
 import type { PlayerSession } from "./player-session.ts";
 import { ReceiveRateMeter } from "./receive-rate-meter.ts";
 import type { DisplayState, PlaybackStatus } from "./status-line.ts";
 
-/**
- * A statistics snapshot sorts every frame interval of the run; drawn at the frame rate for an hour that is 72,000
- * values sorted 20 times a second. The figures on screen refresh a few times a second instead.
- */
-const STATISTICS_REFRESH_MS = 250;
-
 export class PlaybackMonitor {
   private readonly rate = new ReceiveRateMeter();
-  private statistics: { takenMs: number; snapshot: StatisticsSnapshot } | undefined;
   private played = false;
   private ended = false;
   private stopped = false;
@@ -83,16 +76,8 @@ export class PlaybackMonitor {
       fps: this.session.fps,
       receivedFps: this.rate.framesPerSecond(this.now()),
       skippedFrames,
-      statistics: this.currentStatistics(),
+      statistics: this.session.stats(),
       error: this.lastError,
     };
-  }
-
-  private currentStatistics(): StatisticsSnapshot {
-    const now = this.now();
-    if (this.statistics === undefined || now - this.statistics.takenMs >= STATISTICS_REFRESH_MS) {
-      this.statistics = { takenMs: now, snapshot: this.session.stats() };
-    }
-    return this.statistics.snapshot;
   }
 }

@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { cumulativeDrift, interArrivalIntervals, percentile, summarizeIntervals } from "../../lib/client/frame-timing.ts";
+import { cumulativeDrift, interArrivalIntervals, IntervalTally, percentile, summarizeIntervals } from "../../lib/client/frame-timing.ts";
 
 describe("percentile (nearest rank)", () => {
   const values = [10, 20, 30, 40, 50, 60, 70, 80, 90, 100];
@@ -39,6 +39,24 @@ describe("intervals", () => {
   });
   test("no intervals summarize as zeros", () => {
     expect(summarizeIntervals([])).toEqual({ mean: 0, p50: 0, p99: 0, max: 0 });
+    expect(new IntervalTally().summary()).toEqual({ mean: 0, p50: 0, p99: 0, max: 0 });
+  });
+  test("a tally kept sorted as intervals arrive summarizes like summarizeIntervals", () => {
+    const tally = new IntervalTally();
+    const intervals: number[] = [];
+    let seed = 2435;
+    for (let i = 0; i < 1000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      const interval = 40 + (seed % 2000) / 100; // 40..60 ms, with repeats
+      intervals.push(interval);
+      tally.add(interval);
+      if (i % 97 === 0) {
+        const { mean, ...order } = tally.summary();
+        const expected = summarizeIntervals(intervals);
+        expect(order).toEqual({ p50: expected.p50, p99: expected.p99, max: expected.max });
+        expect(mean).toBeCloseTo(expected.mean, 9);
+      }
+    }
   });
 });
 
