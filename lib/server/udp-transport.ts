@@ -41,20 +41,27 @@ function bindRtcpSocket(hostname: string, port: number, onData: (bytes: Uint8Arr
   });
 }
 
-async function bindEvenOddPair(
+/**
+ * The RTP socket on an ephemeral port (even, with RTCP on the odd port above, when `onRtcp` is given). Under a burst of
+ * sessions the bind itself can fail with EADDRINUSE (seen in the 10,000-cycle soak), so that is retried like a taken
+ * odd port.
+ */
+async function bindPorts(
   hostname: string,
   destination: UdpDestination,
-  onRtcp: (bytes: Uint8Array) => void,
-): Promise<[ConnectedSocket, Socket]> {
+  onRtcp: ((bytes: Uint8Array) => void) | undefined,
+): Promise<[ConnectedSocket, Socket | undefined]> {
   for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
-    const rtp = await bindRtpSocket(hostname, 0, destination);
+    const rtp = await bindRtpSocket(hostname, 0, destination).catch(() => undefined);
+    if (!rtp) continue;
+    if (!onRtcp) return [rtp, undefined];
     if (rtp.port % 2 === 0 && rtp.port < 65535) {
       const rtcp = await bindRtcpSocket(hostname, rtp.port + 1, onRtcp).catch(() => undefined);
       if (rtcp) return [rtp, rtcp];
     }
     rtp.close();
   }
-  throw new Error("no free even/odd UDP port pair for RTP/RTCP");
+  throw new Error(onRtcp ? "no free even/odd UDP port pair for RTP/RTCP" : "no free UDP port for RTP");
 }
 
 export class UdpTransport implements MediaTransport {
@@ -70,8 +77,7 @@ export class UdpTransport implements MediaTransport {
 
   /** `hostname` is the local address to bind (the one the RTSP connection arrived on). */
   static async open(hostname: string, destination: UdpDestination, onRtcp: (bytes: Uint8Array) => void): Promise<UdpTransport> {
-    if (destination.rtcpPort === undefined) return new UdpTransport(destination, await bindRtpSocket(hostname, 0, destination), undefined);
-    const [rtp, rtcp] = await bindEvenOddPair(hostname, destination, onRtcp);
+    const [rtp, rtcp] = await bindPorts(hostname, destination, destination.rtcpPort === undefined ? undefined : onRtcp);
     return new UdpTransport(destination, rtp, rtcp);
   }
 
