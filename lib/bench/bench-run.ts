@@ -49,7 +49,7 @@ const TEARDOWN_BATCH = 100;
 /**
  * How long a throwaway stream plays before the measured ones. A frame's arrival is stamped when its callback runs, so
  * the measurer's own first-call work (JIT compilation of the reply and packet paths, ~2-3 ms) would otherwise land in
- * the first stream's first frame, and through the deviation's anchor in every figure of that stream.
+ * the first stream's first frame.
  */
 const MEASURER_WARM_UP_MS = 500;
 

@@ -1,7 +1,7 @@
 // Pacing of one received stream against its ideal schedule, and the pooled figures over many streams.
-// Interval, percentile and drift math comes from the client's frame-timing; what is bench-only lives here.
+// Interval and percentile math comes from the client's frame-timing; the schedule (phase, deviation, drift) is the
+// bench's own.
 import {
-  cumulativeDrift,
   interArrivalIntervals,
   percentile,
   summarizeIntervals,
@@ -25,11 +25,40 @@ export interface StreamPacing {
   firstFrameAfterPlayMs: number | null;
 }
 
-/** Per received frame: how far its arrival is from first arrival + (number − first number) × period, in ms. */
-export function scheduleDeviations(frames: readonly FrameArrival[], periodMs: number): number[] {
+/** Each frame's arrival minus its place in the schedule: arrival − (number − first number) × period, in ms. */
+export function scheduleOffsets(frames: readonly FrameArrival[], periodMs: number): number[] {
   if (frames.length === 0) return [];
-  const first = frames[0];
-  return frames.map((frame) => Math.abs(frame.arrivalMs - (first.arrivalMs + (frame.number - first.number) * periodMs)));
+  const firstNumber = frames[0].number;
+  return frames.map((frame) => frame.arrivalMs - (frame.number - firstNumber) * periodMs);
+}
+
+function median(values: readonly number[]): number {
+  return percentile([...values].sort((a, b) => a - b), 50);
+}
+
+/**
+ * Per received frame, in ms: how far its arrival is from its ideal time, phase + (number − first number) × period.
+ * The phase is the stream's median offset, not its first frame's: a constant offset (loopback latency, a first frame
+ * that came late, the phase of a shared stream joined midway) is not pacing error, and one late first frame must not
+ * shift every other frame's figure. Jitter and a rate error both still count.
+ */
+export function scheduleDeviations(frames: readonly FrameArrival[], periodMs: number): number[] {
+  const offsets = scheduleOffsets(frames, periodMs);
+  if (offsets.length === 0) return [];
+  const phase = median(offsets);
+  return offsets.map((offset) => Math.abs(offset - phase));
+}
+
+/**
+ * Cumulative drift, in ms: the median offset of the last second of frames minus that of the first second (a quarter
+ * of the frames each, for a run shorter than four seconds). Positive = the sender fell behind. Medians, so a single
+ * late frame at either end is jitter, not drift.
+ */
+export function scheduleDrift(frames: readonly FrameArrival[], periodMs: number): number {
+  const offsets = scheduleOffsets(frames, periodMs);
+  if (offsets.length < 2) return 0;
+  const edge = Math.max(1, Math.min(Math.round(1000 / periodMs), Math.floor(offsets.length / 4)));
+  return median(offsets.slice(-edge)) - median(offsets.slice(0, edge));
 }
 
 export function summarizeDeviations(deviations: readonly number[]): DeviationSummary {
@@ -65,7 +94,7 @@ export function summarizeStream({ frames, firstFrameAfterPlayMs }: StreamRecord,
     framesLost: countLostFrames(frames),
     intervalMs: summarizeIntervals(interArrivalIntervals(frames.map((frame) => frame.arrivalMs))),
     deviationMs: summarizeDeviations(scheduleDeviations(frames, periodMs)),
-    driftMs: cumulativeDrift(frames, periodMs),
+    driftMs: scheduleDrift(frames, periodMs),
     firstFrameAfterPlayMs,
   };
 }
@@ -96,7 +125,7 @@ export function poolStreams(records: readonly StreamRecord[], periodMs: number):
     for (const deviation of scheduleDeviations(frames, periodMs)) deviations.push(deviation);
     framesReceived += frames.length;
     framesLost += countLostFrames(frames);
-    const drift = cumulativeDrift(frames, periodMs);
+    const drift = scheduleDrift(frames, periodMs);
     driftMin = Math.min(driftMin, drift);
     driftMax = Math.max(driftMax, drift);
     if (firstFrameAfterPlayMs !== null) firstFrames.push(firstFrameAfterPlayMs);
