@@ -155,6 +155,8 @@ export class StreamSession implements PacedRun {
     } else {
       this.sendPackets(index);
     }
+    // Packetized now, with a whole period to spare, rather than at the next frame's deadline.
+    if (this.position < this.frameCount) this.frames.packets(this.position);
     if (this.dialect === "standard" && performance.now() - this.lastSenderReport >= SENDER_REPORT_INTERVAL_MS) {
       this.sendSenderReport();
     }
