@@ -1,5 +1,4 @@
 // One bench step: N measuring clients against one server for a fixed window, and what they measured.
-import type { FrameArrival } from "../client/frame-timing.ts";
 import type { BenchDialect } from "./control-connection.ts";
 import { poolStreams, summarizeStream, type PooledPacing, type StreamPacing, type StreamRecord } from "./pacing.ts";
 import { ProbeStream, type BenchTransport } from "./probe-stream.ts";
@@ -87,7 +86,7 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
   const cpu = process.cpuUsage(cpuBefore);
   const server = serverSampler?.stop() ?? null;
 
-  const windowed = streams.map((stream) => inWindow(stream.frames, windowStart, windowEnd));
+  const windowed = streams.map((stream) => stream.arrivals.between(windowStart, windowEnd));
   for (let first = 0; first < streams.length; first += TEARDOWN_BATCH) {
     await Promise.all(streams.slice(first, first + TEARDOWN_BATCH).map((stream) => stream.close()));
   }
@@ -123,8 +122,4 @@ async function warmUpMeasurer(options: BenchStepOptions): Promise<void> {
   if (!stream) return;
   await Bun.sleep(MEASURER_WARM_UP_MS);
   await stream.close();
-}
-
-function inWindow(frames: readonly FrameArrival[], startMs: number, endMs: number): FrameArrival[] {
-  return frames.filter((frame) => frame.arrivalMs >= startMs && frame.arrivalMs <= endMs);
 }

@@ -1,12 +1,12 @@
 // One light measuring client: RTSP control to PLAY, then only the arrival time of each frame's last packet
 // (standard: the RTP marker packet; lab: the frame's single datagram). No reassembly, no decoding, so 1000 of
 // these fit in one process.
-import type { FrameArrival } from "../client/frame-timing.ts";
 import { parseStreamUrl, resolveControlUrl } from "../client/rtsp-url.ts";
 import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
 import { getHeader, type RtspResponse } from "../rtsp/message.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
 import { parseSdp } from "../sdp/session-description.ts";
+import { ArrivalLog } from "./arrival-log.ts";
 import { ControlConnection, type BenchDialect } from "./control-connection.ts";
 import type { ReceiveSocket, UdpPortAllocator } from "./udp-ports.ts";
 
@@ -24,7 +24,7 @@ const DEFAULT_PERIOD_MS = 50;
 const KEEP_ALIVE_MS = 20_000;
 
 export class ProbeStream {
-  readonly frames: FrameArrival[] = [];
+  readonly arrivals = new ArrivalLog();
   packets = 0;
   /** From SDP a=framerate when the server gives one, else the 50 ms target. */
   periodMs = DEFAULT_PERIOD_MS;
@@ -142,7 +142,7 @@ export class ProbeStream {
 
   private record(number: number, arrivalMs: number): void {
     this.firstFrameMs ??= arrivalMs;
-    this.frames.push({ number, arrivalMs });
+    this.arrivals.add(number, arrivalMs);
   }
 }
 

@@ -34,7 +34,7 @@ async function startPeer(script: string, args: string[]): Promise<string> {
 }
 
 async function framesAfter(stream: ProbeStream, count: number): Promise<void> {
-  for (let waited = 0; stream.frames.length < count && waited < 5000; waited += 20) await Bun.sleep(20);
+  for (let waited = 0; stream.arrivals.length < count && waited < 5000; waited += 20) await Bun.sleep(20);
   await stream.close();
 }
 
@@ -47,8 +47,8 @@ test(
     const stream = await ProbeStream.play({ url, dialect: "rtsp", transport: "udp", ports: new UdpPortAllocator(47400) });
     await framesAfter(stream, 10);
     expect(stream.periodMs).toBe(50);
-    expect(stream.frames.length).toBeGreaterThanOrEqual(10);
-    const numbers = stream.frames.map((frame) => frame.number);
+    expect(stream.arrivals.length).toBeGreaterThanOrEqual(10);
+    const numbers = stream.arrivals.between().map((frame) => frame.number);
     expect(numbers.slice(1).every((number, i) => number > numbers[i])).toBe(true);
   },
   20_000,
@@ -62,7 +62,7 @@ test(
     expect(url).toBe(`rtsp://127.0.0.1:${port}/movie.Mjpeg`);
     const stream = await ProbeStream.play({ url, dialect: "rtsp", transport: "tcp", ports: new UdpPortAllocator(47500) });
     await framesAfter(stream, 10);
-    expect(stream.frames.map((frame) => frame.number).slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(stream.arrivals.between().map((frame) => frame.number).slice(0, 10)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
   },
   20_000,
 );
@@ -75,8 +75,8 @@ test(
     expect(url).toBe(`rtsp://127.0.0.1:${port}/movie.Mjpeg`);
     const stream = await ProbeStream.play({ url, dialect: "lab", transport: "udp", ports: new UdpPortAllocator(47600) });
     await framesAfter(stream, 5);
-    expect(stream.frames.map((frame) => frame.number).slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
-    expect(stream.packets).toBe(stream.frames.length);
+    expect(stream.arrivals.between().map((frame) => frame.number).slice(0, 5)).toEqual([1, 2, 3, 4, 5]);
+    expect(stream.packets).toBe(stream.arrivals.length);
   },
   20_000,
 );

@@ -50,13 +50,13 @@ test("lab dialect: SETUP/PLAY as the lab writes them, one frame per datagram, nu
     transport: "udp",
     ports: new UdpPortAllocator(46000),
   });
-  for (let waited = 0; stream.frames.length < SENT_FRAMES.length && waited < 2000; waited += 10) await Bun.sleep(10);
+  for (let waited = 0; stream.arrivals.length < SENT_FRAMES.length && waited < 2000; waited += 10) await Bun.sleep(10);
   await stream.close();
 
   expect(requests[0]).toMatch(/^SETUP movie\.Mjpeg RTSP\/1\.0\nCSeq: 1\nTransport: RTP\/UDP; client_port= \d+/);
   expect(requests[1]).toMatch(/^PLAY movie\.Mjpeg RTSP\/1\.0\nCSeq: 2\nSession: 123456/);
   expect(requests[2]).toMatch(/^TEARDOWN movie\.Mjpeg RTSP\/1\.0\nCSeq: 3\nSession: 123456/);
-  expect(stream.frames.map((frame) => frame.number)).toEqual(SENT_FRAMES);
+  expect(stream.arrivals.between().map((frame) => frame.number)).toEqual(SENT_FRAMES);
   expect(stream.packets).toBe(SENT_FRAMES.length);
   expect(stream.playReplyMs).not.toBeNull();
   expect(stream.firstFrameAfterPlayMs).toBeGreaterThanOrEqual(0);
