@@ -1,10 +1,10 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freeUdpPort } from "../../lib/bench/loopback-listener.ts";
 import { playHeadless, type PlayReport } from "../../lib/client/play.ts";
 import { classicFrames, padWithComment } from "../fixtures/classic-movie.ts";
+import { cleanUpAfterEachTest } from "../support/clean-up-after-each-test.ts";
 import { frameFileNames } from "../support/frame-file-names.ts";
 import { startLabServer, type LabServer } from "./lab-reference-server.ts";
 
@@ -17,19 +17,13 @@ function movieFrames(count: number): Uint8Array[] {
   });
 }
 
+const cleanUp = cleanUpAfterEachTest();
 let server: LabServer | undefined;
-let directory: string | undefined;
-afterEach(() => {
-  server?.stop();
-  server = undefined;
-  if (directory) rmSync(directory, { recursive: true, force: true });
-  directory = undefined;
-});
 
 async function playLab(frames: number, extra: Partial<Parameters<typeof startLabServer>[0]> = {}, timeoutMs = 5000, clientPort?: number) {
   const movie = movieFrames(frames);
-  server = await startLabServer({ frames: movie, ...extra });
-  directory = mkdtempSync(join(tmpdir(), "rtsp-lab-play-"));
+  server = cleanUp.stopAfterTest(await startLabServer({ frames: movie, ...extra }));
+  const directory = cleanUp.scratchFolder("rtsp-lab-play-");
   const reportPath = join(directory, "report.json");
   const report = await playHeadless({
     url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`,

@@ -1,11 +1,11 @@
-import { afterEach, describe, expect, test } from "bun:test";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { describe, expect, test } from "bun:test";
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import jpeg from "jpeg-js";
 import { playHeadless, type PlayOptions } from "../../lib/client/play.ts";
 import { Movie } from "../../lib/media/movie.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
+import { cleanUpAfterEachTest } from "../support/clean-up-after-each-test.ts";
 import { frameFileNames } from "../support/frame-file-names.ts";
 import { startFakeServer, type FakeServer, type FakeServerOptions } from "./standard-fake-server.ts";
 
@@ -13,18 +13,12 @@ const FRAMES = 10;
 const movie = Movie.fromBytes(makeSampleMovie({ frames: FRAMES, width: 160, height: 120 }), "movie.Mjpeg");
 const frames = Array.from({ length: FRAMES }, (_, i) => movie.frame(i));
 
+const cleanUp = cleanUpAfterEachTest();
 let server: FakeServer | undefined;
-let directory: string | undefined;
-afterEach(() => {
-  server?.stop();
-  server = undefined;
-  if (directory) rmSync(directory, { recursive: true, force: true });
-  directory = undefined;
-});
 
 async function play(serverOptions: Partial<FakeServerOptions>, transport: PlayOptions["transport"]) {
-  server = await startFakeServer({ frames, ...serverOptions });
-  directory = mkdtempSync(join(tmpdir(), "rtsp-std-play-"));
+  server = cleanUp.stopAfterTest(await startFakeServer({ frames, ...serverOptions }));
+  const directory = cleanUp.scratchFolder("rtsp-std-play-");
   const outDir = join(directory, "frames");
   const report = await playHeadless({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, outDir, dialect: "rtsp", transport, timeoutMs: 5000 });
   return { report, outDir };
@@ -92,7 +86,7 @@ describe("standard RTSP against raw-wire servers", () => {
   });
 
   test("transport udp never falls back: silence is a timeout", async () => {
-    server = await startFakeServer({ frames, swallowUdp: true });
+    server = cleanUp.stopAfterTest(await startFakeServer({ frames, swallowUdp: true }));
     const report = await playHeadless({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport: "udp", timeoutMs: 1000 });
     expect(report).toMatchObject({ transport: "udp", endedBy: "timeout", error: "no data within 1 s after PLAY" });
   });

@@ -1,22 +1,15 @@
 // `rtsp play` as a process: exit codes, one-line reasons on stderr, quiet parseable stdout, Ctrl-C handling.
-import { afterEach, expect, test } from "bun:test";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
 import type { PlayReport } from "../../lib/client/play.ts";
 import { classicFrames } from "../fixtures/classic-movie.ts";
-import { startLabServer, type LabServer } from "../client/lab-reference-server.ts";
+import { startLabServer } from "../client/lab-reference-server.ts";
+import { cleanUpAfterEachTest } from "../support/clean-up-after-each-test.ts";
 
 const root = join(import.meta.dir, "../..");
-let server: LabServer | undefined;
-let work: string | undefined;
-afterEach(() => {
-  server?.stop();
-  server = undefined;
-  if (work) rmSync(work, { recursive: true, force: true });
-  work = undefined;
-});
+const cleanUp = cleanUpAfterEachTest();
 
 function spawnPlay(args: string[]) {
   return Bun.spawn(["bun", "cmd/rtsp.ts", "play", ...args], { cwd: root, stdout: "pipe", stderr: "pipe" });
@@ -37,7 +30,7 @@ test("a bad flag is a usage error naming the flag", async () => {
 });
 
 test("off a TTY a complete run prints only the summary and exits 0", async () => {
-  server = await startLabServer({ frames: classicFrames(), framesHeader: true });
+  const server = cleanUp.stopAfterTest(await startLabServer({ frames: classicFrames(), framesHeader: true }));
   const child = spawnPlay([`rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, "--dialect", "lab"]);
   expect(await child.exited).toBe(0);
   const stdout = await new Response(child.stdout).text();
@@ -48,8 +41,8 @@ test("off a TTY a complete run prints only the summary and exits 0", async () =>
 
 test("SIGINT tears down, writes the report and exits 130", async () => {
   const genuine = classicFrames();
-  server = await startLabServer({ frames: Array.from({ length: 400 }, (_, i) => genuine[i % genuine.length]) });
-  work = mkdtempSync(join(tmpdir(), "rtsp-sigint-"));
+  const server = cleanUp.stopAfterTest(await startLabServer({ frames: Array.from({ length: 400 }, (_, i) => genuine[i % genuine.length]) }));
+  const work = cleanUp.scratchFolder("rtsp-sigint-");
   const reportPath = join(work, "report.json");
   const child = spawnPlay([`rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, "--dialect", "lab", "--report", reportPath]);
   while (!server.requests.some((r) => r.startsWith("PLAY"))) await Bun.sleep(50);
