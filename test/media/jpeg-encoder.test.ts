@@ -1,14 +1,15 @@
 import { describe, expect, test } from "bun:test";
 import jpeg from "jpeg-js";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { encodeJpeg, encodeJpeg420 } from "../../lib/media/jpeg-encoder.ts";
 import { inspectJpeg } from "../../lib/media/jpeg-info.ts";
 import { scaledQuantTables } from "../../lib/media/jpeg-tables.ts";
 import { classicFrames } from "../fixtures/classic-movie.ts";
+import { cleanUpAfterEachTest } from "../support/clean-up-after-each-test.ts";
 import { psnr, testPattern } from "./images.ts";
 
+const cleanUp = cleanUpAfterEachTest();
 const decode = (bytes: Uint8Array) => jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
 
 describe("encodeJpeg420", () => {
@@ -78,7 +79,7 @@ describe("encodeJpeg420", () => {
   });
 
   test("ffmpeg decodes the output as yuvj420p", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "rtsp-encoder-"));
+    const folder = cleanUp.scratchFolder("rtsp-encoder-");
     const path = join(folder, "frame.jpg");
     writeFileSync(path, encodeJpeg420(testPattern(97, 61), 97, 61, 75));
     const probe = Bun.spawnSync(["ffprobe", "-v", "error", "-show_entries", "stream=codec_name,pix_fmt,width,height", "-of", "csv=p=0", path]);

@@ -1,5 +1,5 @@
-import { describe, expect, test } from "bun:test";
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { afterAll, describe, expect, test } from "bun:test";
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { encodeJpeg420 } from "../../lib/media/jpeg-encoder.ts";
@@ -24,6 +24,7 @@ function expectOneLineError(result: ReturnType<typeof rtspMedia>, message: strin
 }
 
 const folder = mkdtempSync(join(tmpdir(), "rtsp-media-command-"));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
 
 describe("rtsp media info", () => {
   test("prints the classic movie's facts", () => {

@@ -1,6 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { indexConcatenatedJpeg } from "../../lib/media/concatenated-jpeg.ts";
 import { encodeJpeg, encodeJpeg420 } from "../../lib/media/jpeg-encoder.ts";
@@ -9,8 +8,10 @@ import { encodeLabMovie, indexLabMovie } from "../../lib/media/lab-format.ts";
 import { Movie, MovieError } from "../../lib/media/movie.ts";
 import { buildClassicMovie, CLASSIC_MOVIE_BYTES } from "../fixtures/classic-movie.ts";
 import { mutate, seededRandom } from "../rtp/seeded-random.ts";
+import { cleanUpAfterEachTest } from "../support/clean-up-after-each-test.ts";
 import { readFixture, testPattern } from "./images.ts";
 
+const cleanUp = cleanUpAfterEachTest();
 const concat = (...parts: Uint8Array[]) => {
   const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
   let pos = 0;
@@ -147,7 +148,7 @@ describe("Movie", () => {
   });
 
   test("open() reads a file, and a folder of .jpg files sorted by name", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "rtsp-media-"));
+    const folder = cleanUp.scratchFolder("rtsp-media-");
     writeFileSync(join(folder, "b.jpg"), frameB);
     writeFileSync(join(folder, "a.jpg"), frameA);
     writeFileSync(join(folder, "notes.txt"), "not a frame");
