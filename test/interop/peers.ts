@@ -1,7 +1,8 @@
 // Real processes for the interop suite: our `rtsp serve`, the GstRtspServer reference peer, ffmpeg and GStreamer
 // pulls, and ffmpeg as the one decoder every side is judged by (it decodes the RFC 2435 frames GStreamer writes
 // without EOI, see gstreamerPull).
-import { mkdir, mkdtemp, readdir } from "node:fs/promises";
+import { afterAll, beforeAll } from "bun:test";
+import { mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freeTcpPort } from "../../lib/bench/loopback-listener.ts";
@@ -93,20 +94,33 @@ export async function writeConcatenated(movie: Movie, path: string): Promise<str
   return path;
 }
 
-export interface BundledMovieReference {
+export interface BundledMovieSuite {
   movie: Movie;
-  /** A fresh temporary folder for the suite's files (the suite removes it). */
+  /** A fresh temporary folder for the suite's files, removed after its tests. */
   scratch: string;
   /** ffmpeg's decode of each of the movie's frames, as md5s: what every receiver is judged by. */
   sourceMd5s: string[];
+  /** The peer the suite's tests talk to, stopped after them. */
+  server: RunningPeer;
 }
 
-/** The bundled movie opened, and its frames decoded once as the reference. */
-export async function bundledMovieReference(scratchPrefix: string): Promise<BundledMovieReference> {
-  const movie = await Movie.open(BUNDLED_MOVIE);
-  const scratch = await mkdtemp(join(tmpdir(), scratchPrefix));
-  const sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(movie, join(scratch, "source.mjpeg")));
-  return { movie, scratch, sourceMd5s };
+/**
+ * For a suite: before its tests, the bundled movie opened, its frames decoded once as the reference, and the peer
+ * started; after them, the peer stopped and the scratch folder removed. The fields are filled in by beforeAll.
+ */
+export function bundledMovieSuite(scratchPrefix: string, startPeer: () => Promise<RunningPeer>): BundledMovieSuite {
+  const suite = {} as BundledMovieSuite;
+  beforeAll(async () => {
+    suite.movie = await Movie.open(BUNDLED_MOVIE);
+    suite.scratch = await mkdtemp(join(tmpdir(), scratchPrefix));
+    suite.sourceMd5s = await decodedMd5sOfMjpeg(await writeConcatenated(suite.movie, join(suite.scratch, "source.mjpeg")));
+    suite.server = await startPeer();
+  }, 60_000);
+  afterAll(async () => {
+    await suite.server?.stop();
+    if (suite.scratch) await rm(suite.scratch, { recursive: true, force: true });
+  });
+  return suite;
 }
 
 /** ffmpeg's decode of every frame of a .mjpeg file, as md5s; any decoder complaint fails. */
