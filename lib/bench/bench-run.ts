@@ -1,6 +1,6 @@
 // One bench step: N measuring clients against one server for a fixed window, and what they measured.
 import type { BenchDialect } from "./control-connection.ts";
-import { poolStreams, summarizeStream, type PooledPacing, type StreamPacing, type StreamRecord } from "./pacing.ts";
+import { measureStream, poolStreams, type PooledPacing, type StreamPacing } from "./pacing.ts";
 import { ProbeStream, type BenchTransport } from "./probe-stream.ts";
 import { ProcessSampler, type ProcessUsage } from "./proc-stat.ts";
 import { buildTimeline, type TimelinePoint } from "./timeline.ts";
@@ -92,7 +92,7 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
   }
 
   const periodMs = streams[0].periodMs;
-  const records: StreamRecord[] = streams.map((stream, i) => ({ frames: windowed[i], firstFrameAfterPlayMs: stream.firstFrameAfterPlayMs }));
+  const measured = streams.map((stream, i) => measureStream({ frames: windowed[i], firstFrameAfterPlayMs: stream.firstFrameAfterPlayMs }, periodMs));
   const windowMs = windowEnd - windowStart;
   return {
     url: options.url,
@@ -106,11 +106,11 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
     warmupSeconds: options.warmupSeconds,
     windowSeconds: windowMs / 1000,
     periodMs,
-    pacing: poolStreams(records, periodMs),
+    pacing: poolStreams(measured),
     server,
     measurer: { cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / windowMs },
-    streams: records.map((record) => summarizeStream(record, periodMs)),
-    timeline: buildTimeline(windowed, periodMs, windowStart, windowEnd),
+    streams: measured.map((stream) => stream.pacing),
+    timeline: buildTimeline(measured, periodMs, windowStart, windowEnd),
   };
 }
 

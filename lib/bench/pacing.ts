@@ -88,14 +88,31 @@ export interface StreamRecord {
   firstFrameAfterPlayMs: number | null;
 }
 
-export function summarizeStream({ frames, firstFrameAfterPlayMs }: StreamRecord, periodMs: number): StreamPacing {
+/** One stream's figures, worked out once: its summary, and the raw intervals and deviations the pool and the timeline use. */
+export interface MeasuredStream {
+  /** In arrival order. */
+  frames: readonly FrameArrival[];
+  intervals: number[];
+  /** One per frame, in the same order. */
+  deviations: number[];
+  pacing: StreamPacing;
+}
+
+export function measureStream({ frames, firstFrameAfterPlayMs }: StreamRecord, periodMs: number): MeasuredStream {
+  const intervals = interArrivalIntervals(frames.map((frame) => frame.arrivalMs));
+  const deviations = scheduleDeviations(frames, periodMs);
   return {
-    framesReceived: frames.length,
-    framesLost: countLostFrames(frames),
-    intervalMs: summarizeIntervals(interArrivalIntervals(frames.map((frame) => frame.arrivalMs))),
-    deviationMs: summarizeDeviations(scheduleDeviations(frames, periodMs)),
-    driftMs: scheduleDrift(frames, periodMs),
-    firstFrameAfterPlayMs,
+    frames,
+    intervals,
+    deviations,
+    pacing: {
+      framesReceived: frames.length,
+      framesLost: countLostFrames(frames),
+      intervalMs: summarizeIntervals(intervals),
+      deviationMs: summarizeDeviations(deviations),
+      driftMs: scheduleDrift(frames, periodMs),
+      firstFrameAfterPlayMs,
+    },
   };
 }
 
@@ -112,7 +129,7 @@ export interface PooledPacing {
   firstFrameAfterPlayMs: { p50: number; max: number } | null;
 }
 
-export function poolStreams(records: readonly StreamRecord[], periodMs: number): PooledPacing {
+export function poolStreams(streams: readonly MeasuredStream[]): PooledPacing {
   const intervals: number[] = [];
   const deviations: number[] = [];
   const firstFrames: number[] = [];
@@ -120,24 +137,24 @@ export function poolStreams(records: readonly StreamRecord[], periodMs: number):
   let framesLost = 0;
   let driftMin = Infinity;
   let driftMax = -Infinity;
-  for (const { frames, firstFrameAfterPlayMs } of records) {
-    for (const interval of interArrivalIntervals(frames.map((frame) => frame.arrivalMs))) intervals.push(interval);
-    for (const deviation of scheduleDeviations(frames, periodMs)) deviations.push(deviation);
-    framesReceived += frames.length;
-    framesLost += countLostFrames(frames);
-    const drift = scheduleDrift(frames, periodMs);
-    driftMin = Math.min(driftMin, drift);
-    driftMax = Math.max(driftMax, drift);
-    if (firstFrameAfterPlayMs !== null) firstFrames.push(firstFrameAfterPlayMs);
+  for (const stream of streams) {
+    for (const interval of stream.intervals) intervals.push(interval);
+    for (const deviation of stream.deviations) deviations.push(deviation);
+    const { pacing } = stream;
+    framesReceived += pacing.framesReceived;
+    framesLost += pacing.framesLost;
+    driftMin = Math.min(driftMin, pacing.driftMs);
+    driftMax = Math.max(driftMax, pacing.driftMs);
+    if (pacing.firstFrameAfterPlayMs !== null) firstFrames.push(pacing.firstFrameAfterPlayMs);
   }
   firstFrames.sort((a, b) => a - b);
   return {
-    streams: records.length,
+    streams: streams.length,
     framesReceived,
     framesLost,
     intervalMs: summarizeIntervals(intervals),
     deviationMs: summarizeDeviations(deviations),
-    driftMs: records.length === 0 ? { min: 0, max: 0 } : { min: driftMin, max: driftMax },
+    driftMs: streams.length === 0 ? { min: 0, max: 0 } : { min: driftMin, max: driftMax },
     firstFrameAfterPlayMs: firstFrames.length === 0 ? null : { p50: percentile(firstFrames, 50), max: firstFrames[firstFrames.length - 1] },
   };
 }

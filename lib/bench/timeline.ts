@@ -1,6 +1,6 @@
 // Interval and deviation over time, bucketed so a chart of 1000 streams stays a few hundred points wide.
-import { percentile, type FrameArrival } from "../client/frame-timing.ts";
-import { scheduleDeviations } from "./pacing.ts";
+import { percentile } from "../client/frame-timing.ts";
+import type { MeasuredStream } from "./pacing.ts";
 
 export interface TimelinePoint {
   /** Bucket start, seconds since the measurement window opened. */
@@ -13,15 +13,14 @@ export interface TimelinePoint {
 
 const MAX_BUCKETS = 400;
 
-export function buildTimeline(frameLists: readonly (readonly FrameArrival[])[], periodMs: number, startMs: number, endMs: number): TimelinePoint[] {
+export function buildTimeline(streams: readonly MeasuredStream[], periodMs: number, startMs: number, endMs: number): TimelinePoint[] {
   const spanMs = Math.max(endMs - startMs, periodMs);
   const bucketCount = Math.min(MAX_BUCKETS, Math.ceil(spanMs / periodMs));
   const bucketMs = spanMs / bucketCount;
   const intervals: number[][] = Array.from({ length: bucketCount }, () => []);
   const deviations: number[][] = Array.from({ length: bucketCount }, () => []);
   const bucketOf = (arrivalMs: number) => Math.min(bucketCount - 1, Math.max(0, Math.floor((arrivalMs - startMs) / bucketMs)));
-  for (const frames of frameLists) {
-    const frameDeviations = scheduleDeviations(frames, periodMs);
+  for (const { frames, deviations: frameDeviations } of streams) {
     frames.forEach((frame, i) => {
       const bucket = bucketOf(frame.arrivalMs);
       deviations[bucket].push(frameDeviations[i]);

@@ -2,12 +2,12 @@ import { describe, expect, test } from "bun:test";
 import type { FrameArrival } from "../../lib/client/frame-timing.ts";
 import {
   countLostFrames,
+  measureStream,
   poolStreams,
   scheduleDeviations,
   scheduleDrift,
   scheduleOffsets,
   summarizeDeviations,
-  summarizeStream,
 } from "../../lib/bench/pacing.ts";
 
 const frames = (...pairs: [number, number][]): FrameArrival[] => pairs.map(([number, arrivalMs]) => ({ number, arrivalMs }));
@@ -97,10 +97,13 @@ describe("countLostFrames", () => {
   });
 });
 
-describe("summarizeStream", () => {
+describe("measureStream", () => {
   test("combines counts, intervals, deviations, drift and the first-frame delay", () => {
     const received = frames([1, 100], [2, 150], [3, 201], [5, 302]);
-    expect(summarizeStream({ frames: received, firstFrameAfterPlayMs: 0.4 }, 50)).toEqual({
+    const measured = measureStream({ frames: received, firstFrameAfterPlayMs: 0.4 }, 50);
+    expect(measured.intervals).toEqual([50, 51, 101]);
+    expect(measured.deviations).toEqual([0, 0, 1, 2]); // one per frame, in arrival order, for the timeline
+    expect(measured.pacing).toEqual({
       framesReceived: 4,
       framesLost: 1,
       intervalMs: { mean: 202 / 3, p50: 51, p99: 101, max: 101 },
@@ -115,13 +118,10 @@ describe("poolStreams", () => {
   test("pools intervals and deviations of every stream and keeps the drift range", () => {
     const early = frames([1, 0], [2, 49], [3, 98]); // offsets 0, −1, −2: deviations 1, 0, 1; drift −2
     const late = frames([7, 10], [8, 61], [9, 113]); // offsets 10, 11, 13: deviations 1, 0, 2; drift +3
-    const pooled = poolStreams(
-      [
-        { frames: early, firstFrameAfterPlayMs: 0.5 },
-        { frames: late, firstFrameAfterPlayMs: null },
-      ],
-      50,
-    );
+    const pooled = poolStreams([
+      measureStream({ frames: early, firstFrameAfterPlayMs: 0.5 }, 50),
+      measureStream({ frames: late, firstFrameAfterPlayMs: null }, 50),
+    ]);
     expect(pooled.streams).toBe(2);
     expect(pooled.framesReceived).toBe(6);
     expect(pooled.framesLost).toBe(0);
@@ -132,7 +132,7 @@ describe("poolStreams", () => {
   });
 
   test("no streams: zeros and no first-frame figure", () => {
-    const pooled = poolStreams([], 50);
+    const pooled = poolStreams([]);
     expect(pooled.framesReceived).toBe(0);
     expect(pooled.driftMs).toEqual({ min: 0, max: 0 });
     expect(pooled.firstFrameAfterPlayMs).toBeNull();

@@ -1,13 +1,13 @@
 import { expect, test } from "bun:test";
 import type { BenchStepReport } from "../../lib/bench/bench-run.ts";
 import { renderChartSvg } from "../../lib/bench/chart-svg.ts";
-import { poolStreams, summarizeStream } from "../../lib/bench/pacing.ts";
+import { measureStream, poolStreams } from "../../lib/bench/pacing.ts";
 import { formatReportTable } from "../../lib/bench/report-table.ts";
 import { buildTimeline } from "../../lib/bench/timeline.ts";
 
 function step(clients: number, setupFailures = 0): BenchStepReport {
   const frames = Array.from({ length: 40 }, (_, i) => ({ number: i + 1, arrivalMs: 1000 + i * 50 + (i % 3) * 0.5 }));
-  const record = { frames, firstFrameAfterPlayMs: 0.7 };
+  const measured = measureStream({ frames, firstFrameAfterPlayMs: 0.7 }, 50);
   return {
     url: "rtsp://127.0.0.1:8554/movie.Mjpeg",
     dialect: "rtsp",
@@ -20,11 +20,11 @@ function step(clients: number, setupFailures = 0): BenchStepReport {
     warmupSeconds: 0,
     windowSeconds: 2,
     periodMs: 50,
-    pacing: poolStreams([record], 50),
+    pacing: poolStreams([measured]),
     server: { pid: 1, cpuPercent: 3.25, cpuPercentPeak: 5, rssMeanBytes: 40 << 20, rssMaxBytes: 42 << 20 },
     measurer: { cpuPercent: 1.5 },
-    streams: [summarizeStream(record, 50)],
-    timeline: buildTimeline([frames], 50, 1000, 3000),
+    streams: [measured.pacing],
+    timeline: buildTimeline([measured], 50, 1000, 3000),
   };
 }
 
