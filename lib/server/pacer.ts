@@ -6,7 +6,8 @@
 // timers take whole milliseconds and fire ~0.1–1 ms late, so a deadline that stands alone (nothing sent in the
 // `isolationMs` before it: the few-stream case) is reached by arming the timer a little early and busy-waiting
 // the last stretch, at most once per such deadline. Crowded deadlines never spin: they are batched instead,
-// trading up to ~1 ms of lateness (Bun's timers fire no sooner than ~1.1 ms) for an idle CPU between ticks.
+// trading up to ~1.5 ms of lateness for an idle CPU between ticks. (Timing the next tick from a batch's start
+// instead of its end halves the median lateness but gave a worse p99 and more CPU at 1000 streams: BENCHMARKS.md.)
 import { DeadlineHeap, type HeapItem } from "./deadline-heap.ts";
 
 export interface PacerClock {
@@ -176,9 +177,6 @@ export class Pacer {
     const batch = this.batch;
     for (let top = this.heap.peek(); top !== undefined && top.due <= limit; top = this.heap.peek()) batch.push(this.heap.pop()!);
     this.lastBatchAt = now;
-    // The next tick is timed from now, not from the end of these sends: at 1000 streams a batch takes ~0.5 ms, which
-    // would otherwise be added to every tick's lateness.
-    this.arm();
     for (let i = 0; i < batch.length; i++) this.send(batch[i]);
     batch.length = 0;
     this.afterBatch();

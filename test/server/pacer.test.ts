@@ -4,8 +4,6 @@ import { Pacer, type PacedRun, type PacerClock } from "../../lib/server/pacer.ts
 /** A hand-driven clock: time moves only when the test (or a send that "takes time") says so. */
 class FakeClock implements PacerClock {
   time = 1000;
-  /** Bun's timers never fire sooner than ~1 ms after they are set, whatever delay is asked; 0 = exact. */
-  minDelayMs = 0;
   private timers: Array<{ at: number; callback: () => void; id: number }> = [];
   private nextId = 1;
   now(): number {
@@ -13,7 +11,7 @@ class FakeClock implements PacerClock {
   }
   setTimer(callback: () => void, delayMs: number): unknown {
     const id = this.nextId++;
-    this.timers.push({ at: this.time + Math.max(delayMs, this.minDelayMs), callback, id });
+    this.timers.push({ at: this.time + delayMs, callback, id });
     return id;
   }
   clearTimer(handle: unknown): void {
@@ -190,33 +188,6 @@ describe("Pacer", () => {
     // Armed ~1 ms ahead, each timer fires 0.8 ms late: 0.2 ms before the deadline, within the 0.5 ms tolerance.
     clock.advanceTo(2000, 0.8);
     sent.forEach(([n, at]) => expect(at).toBe(1000 + n * 50));
-  });
-
-  test("a batch's own send time does not delay the next tick", () => {
-    const clock = new FakeClock();
-    clock.minDelayMs = 1;
-    const pacer = new Pacer({ periodMs: 50, clock, earlyMs: 0.5 });
-    const sent: Array<[number, number, number]> = [];
-    // 500 runs evenly over one period (10 deadlines per ms), each send taking 0.04 ms: sending is 40 % of the time.
-    const runCount = 500;
-    for (let i = 0; i < runCount; i++) {
-      clock.time = 1000 + i * 0.1;
-      const id = i;
-      pacer.start({
-        sendFrame(n) {
-          sent.push([id, n, clock.now()]);
-          clock.time += 0.04;
-          return n < 3;
-        },
-      });
-    }
-    clock.advanceTo(1300);
-    const lateness = sent.filter(([, n]) => n > 0).map(([id, n, at]) => at - (1000 + id * 0.1 + n * 50));
-    expect(lateness).toHaveLength(runCount * 3);
-    // Ticks come every 1 ms (the timer's floor), a batch taking 0.4 of it: frames go out at most ~0.5 ms late. Timed
-    // from the end of the sends instead, ticks come every ~1.4 ms and frames up to 1.14 ms late.
-    expect(Math.max(...lateness)).toBeLessThan(0.8);
-    expect(Math.min(...lateness)).toBeGreaterThanOrEqual(-0.5);
   });
 
   test("crowded deadlines are batched and never busy-waited for", () => {
