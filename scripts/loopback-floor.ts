@@ -1,0 +1,103 @@
+// The floor of this machine for what `rtsp bench` measures: a bare Bun sender and receiver with no RTSP, no RTP
+// logic and no movie. N streams, each 7 datagrams of 1400 bytes every 50 ms (one frame of the bundled movie), go
+// over 127.0.0.1 from connected sockets in one `sendMany` per frame, as `rtsp serve` sends them. One stream is
+// paced like the server's isolated deadlines (timer, then a busy wait); more streams are spread over the period
+// and sent by a 1 ms timer, like its crowded ones. Prints the sender's CPU and, per stream, the deviation of each
+// frame's last datagram from the stream's median phase (the same statistic as `rtsp bench`).
+//
+//   bun scripts/loopback-floor.ts [--streams 1] [--seconds 20] [--base-port 47000]
+import { parseArgs } from "node:util";
+import type { FrameArrival } from "../lib/client/frame-timing.ts";
+import { scheduleDeviations, summarizeDeviations } from "../lib/bench/pacing.ts";
+
+const PERIOD_MS = 50;
+const DATAGRAMS_PER_FRAME = 7;
+const DATAGRAM_BYTES = 1400;
+const SPIN_MS = 2;
+
+const { values } = parseArgs({
+  options: {
+    streams: { type: "string", default: "1" },
+    seconds: { type: "string", default: "20" },
+    "base-port": { type: "string", default: "47000" },
+    receive: { type: "boolean", default: false },
+  },
+});
+const streams = Number(values.streams);
+const seconds = Number(values.seconds);
+const basePort = Number(values["base-port"]);
+
+if (values.receive) await receive();
+else await send();
+
+/** Child process: one socket per stream; logs each frame's last datagram, prints the statistics as JSON. */
+async function receive(): Promise<void> {
+  const arrivals: FrameArrival[][] = Array.from({ length: streams }, () => []);
+  for (let i = 0; i < streams; i++) {
+    const log = arrivals[i];
+    await Bun.udpSocket({
+      hostname: "127.0.0.1",
+      port: basePort + i,
+      socket: {
+        data(_socket, datagram) {
+          if (datagram[0] === 1) log.push({ number: log.length, arrivalMs: performance.now() });
+        },
+      },
+    });
+  }
+  process.stdout.write("ready\n");
+  await Bun.sleep(seconds * 1000 + 1000);
+  const deviation = summarizeDeviations(arrivals.flatMap((frames) => scheduleDeviations(frames, PERIOD_MS)));
+  const frames = arrivals.reduce((sum, log) => sum + log.length, 0);
+  const cpu = process.cpuUsage();
+  console.log(JSON.stringify({ frames, deviation, cpuSeconds: (cpu.user + cpu.system) / 1e6 }));
+  process.exit(0);
+}
+
+async function send(): Promise<void> {
+  const receiver = Bun.spawn([process.execPath, import.meta.path, "--receive", ...process.argv.slice(2)], { stdout: "pipe" });
+  const lines = receiver.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  await lines.read(); // "ready"
+  const sockets = await Promise.all(
+    Array.from({ length: streams }, (_, i) => Bun.udpSocket({ connect: { hostname: "127.0.0.1", port: basePort + i } })),
+  );
+  const frame = Array.from({ length: DATAGRAMS_PER_FRAME }, (_, i) => new Uint8Array(DATAGRAM_BYTES).fill(i === DATAGRAMS_PER_FRAME - 1 ? 1 : 0));
+  const start = performance.now() + 100;
+  const end = start + seconds * 1000;
+  const due = Array.from({ length: streams }, (_, i) => start + (i * PERIOD_MS) / streams);
+  let sent = 0;
+  const cpuBefore = process.cpuUsage();
+  if (streams === 1) {
+    while (due[0] < end) {
+      await Bun.sleep(Math.max(0, due[0] - performance.now() - SPIN_MS));
+      while (performance.now() < due[0]) {
+        // The server's busy wait for an isolated deadline.
+      }
+      sockets[0].sendMany(frame);
+      sent++;
+      due[0] += PERIOD_MS;
+    }
+  } else {
+    while (performance.now() < end) {
+      const now = performance.now();
+      for (let i = 0; i < streams; i++) {
+        if (due[i] > now + 0.5) continue;
+        sockets[i].sendMany(frame);
+        sent++;
+        due[i] += PERIOD_MS;
+      }
+      await Bun.sleep(1);
+    }
+  }
+  const cpu = process.cpuUsage(cpuBefore);
+  // In µs per 100 so that µs of CPU / elapsed is a percentage of one core.
+  const elapsed = (performance.now() - start) * 10;
+  const received = JSON.parse((await lines.read()).value ?? "{}");
+  await receiver.exited;
+  const ms = (value: number) => value.toFixed(3);
+  const { p50, p99, max } = received.deviation;
+  console.log(`streams ${streams}, ${seconds} s: ${received.frames} of ${sent} frames received`);
+  console.log(`sender CPU ${((cpu.user + cpu.system) / elapsed).toFixed(1)} % of a core (user ${(cpu.user / elapsed).toFixed(1)}, system ${(cpu.system / elapsed).toFixed(1)})`);
+  console.log(`receiver CPU ${((received.cpuSeconds * 1e6) / elapsed).toFixed(1)} % of a core (with its start-up)`);
+  console.log(`deviation from each stream's median phase: p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max)} ms`);
+}
