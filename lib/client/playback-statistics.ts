@@ -68,11 +68,13 @@ export class PlaybackStatistics {
   private late = 0;
   private framesDropped = 0;
   private bytes = 0;
-  private arrivals: FrameArrival[] = [];
+  private framesReceived = 0;
+  private firstArrival: FrameArrival | undefined;
+  private lastArrival: FrameArrival | undefined;
+  /** The first frame of the current segment: drift is measured within one stretch of playback. */
+  private segmentFirstArrival: FrameArrival | undefined;
   /** Players take a snapshot per frame drawn: the interval figures must not cost a sort of the whole run each time. */
   private readonly intervals = new IntervalTally();
-  /** Index in `arrivals` where the current segment began: drift is measured within one stretch of playback. */
-  private segmentStart = 0;
   private lastSequence: number | undefined;
   /** Until when (local ms) a discontinuity is taken as the pending seek rather than loss. */
   private jumpExpectedUntilMs = -Infinity;
@@ -111,15 +113,18 @@ export class PlaybackStatistics {
   }
 
   recordFrame(frame: ReceivedFrame): void {
-    const previous = this.arrivals.at(-1);
-    if (previous !== undefined && frame.number !== previous.number + 1 && frame.arrivalMs <= this.jumpExpectedUntilMs) {
-      this.segmentStart = this.arrivals.length;
+    const arrival: FrameArrival = { number: frame.number, arrivalMs: frame.arrivalMs };
+    const previous = this.lastArrival;
+    if (previous === undefined) {
+      this.firstArrival = arrival;
+      this.segmentFirstArrival = arrival;
+      if (this.playRepliedMs !== undefined) this.firstFrameAfterPlayMs = frame.arrivalMs - this.playRepliedMs;
+    } else {
+      if (frame.number !== previous.number + 1 && frame.arrivalMs <= this.jumpExpectedUntilMs) this.segmentFirstArrival = arrival;
+      this.intervals.add(frame.arrivalMs - previous.arrivalMs);
     }
-    if (this.arrivals.length === 0 && this.playRepliedMs !== undefined) {
-      this.firstFrameAfterPlayMs = frame.arrivalMs - this.playRepliedMs;
-    }
-    if (previous !== undefined) this.intervals.add(frame.arrivalMs - previous.arrivalMs);
-    this.arrivals.push({ number: frame.number, arrivalMs: frame.arrivalMs });
+    this.lastArrival = arrival;
+    this.framesReceived++;
     this.bytes += frame.jpeg.length;
   }
 
@@ -132,7 +137,7 @@ export class PlaybackStatistics {
   recordPlayReply(atMs: number): void {
     if (this.playRepliedMs !== undefined) return;
     this.playRepliedMs = atMs;
-    if (this.arrivals.length > 0) this.firstFrameAfterPlayMs = this.arrivals[0].arrivalMs - atMs;
+    if (this.firstArrival !== undefined) this.firstFrameAfterPlayMs = this.firstArrival.arrivalMs - atMs;
   }
 
   recordSenderReport(figures: SenderReportFigures): void {
@@ -151,12 +156,13 @@ export class PlaybackStatistics {
 
   snapshot(): StatisticsSnapshot {
     const { received, expected, lost, outOfOrder, duplicates } = this.snapshotCounts();
-    const last = this.arrivals.at(-1);
-    const startMs = this.playRepliedMs ?? this.arrivals[0]?.arrivalMs;
+    const last = this.lastArrival;
+    const segmentFirst = this.segmentFirstArrival;
+    const startMs = this.playRepliedMs ?? this.firstArrival?.arrivalMs;
     const endMs = last?.arrivalMs ?? this.now();
     const durationSeconds = startMs === undefined ? 0 : Math.max(0, endMs - startMs) / 1000;
     return {
-      framesReceived: this.arrivals.length,
+      framesReceived: this.framesReceived,
       framesDropped: this.framesDropped,
       bytes: this.bytes,
       lastFrameNumber: last?.number ?? 0,
@@ -171,7 +177,7 @@ export class PlaybackStatistics {
       jitterMs: (this.segment.jitter / JPEG_CLOCK_RATE) * 1000,
       intervals: this.intervals.summary(),
       targetPeriodMs: this.targetPeriodMs,
-      driftMs: last === undefined ? 0 : cumulativeDrift([this.arrivals[this.segmentStart], last], this.targetPeriodMs),
+      driftMs: last === undefined || segmentFirst === undefined ? 0 : cumulativeDrift([segmentFirst, last], this.targetPeriodMs),
       durationSeconds,
       dataRateBitsPerSecond: durationSeconds > 0 ? (this.bytes * 8) / durationSeconds : 0,
       firstFrameAfterPlayMs: this.firstFrameAfterPlayMs,
