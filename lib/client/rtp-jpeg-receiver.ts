@@ -13,6 +13,14 @@ export interface FrameClock {
   /** 1-based number of that frame (the PLAY range start × fps + 1). */
   firstFrame: number;
   fps: number;
+  /** RTP-Info seq: the play's first packet; older ones still on their way belong to the play before. */
+  sequence?: number;
+}
+
+/** A packet read while a PLAY was on its way, with its arrival time. */
+interface HeldPacket {
+  packet: RtpPacket;
+  arrivalMs: number;
 }
 
 export class RtpJpegReceiver {
@@ -22,22 +30,58 @@ export class RtpJpegReceiver {
   /** When each recent sequence number arrived: a frame released later by the reorder buffer keeps its own time. */
   private readonly arrivals = new Map<number, number>();
   private readonly finishedTimestamps = new Set<number>();
+  /** Set from a PLAY request until its reply is handled. */
+  private held: HeldPacket[] | undefined;
 
   constructor(private readonly media: MediaCallbacks) {}
 
-  /** A new PLAY: packets from now on count from this clock; anything half-assembled is forgotten. */
+  /**
+   * A PLAY is on its way: keep packets back until its reply is handled. A server may send the first packets right
+   * behind the reply, so they can be read before it (over UDP, or in the reply's own TCP read); reassembled at once,
+   * they would be numbered by the old play and then forgotten by `restart`.
+   */
+  holdForPlay(): void {
+    this.held ??= [];
+  }
+
+  /** The PLAY failed: what was held goes on as if nothing had been asked. */
+  resume(): void {
+    this.releaseHeld();
+  }
+
+  /** The PLAY's reply: packets from now on, and those held for it, count from this clock; the old play's state goes. */
   restart(clock: FrameClock): void {
     this.clock = { ...clock };
-    this.reorder = new ReorderBuffer();
+    this.reorder = new ReorderBuffer(undefined, clock.sequence);
     this.depacketizer = new JpegDepacketizer();
     this.arrivals.clear();
     this.finishedTimestamps.clear();
+    this.releaseHeld();
   }
 
   push(datagram: Uint8Array, arrivalMs: number): void {
     const packet = decodeRtp(datagram);
     if (packet instanceof Error) return;
     this.media.packet(packet.sequenceNumber, packet.timestamp, arrivalMs);
+    if (this.held) {
+      if (this.held.length < MEMORY) this.held.push({ packet, arrivalMs });
+      return;
+    }
+    this.accept(packet, arrivalMs);
+  }
+
+  /** The stream is over: what the reorder buffer still holds behind a gap will never be completed by it. */
+  drain(): void {
+    this.reassemble(this.reorder.drain());
+  }
+
+  private releaseHeld(): void {
+    const held = this.held ?? [];
+    this.held = undefined;
+    for (const { packet, arrivalMs } of held) this.accept(packet, arrivalMs);
+  }
+
+  private accept(packet: RtpPacket, arrivalMs: number): void {
     this.clock.rtpTime ??= packet.timestamp;
     if (this.arrivals.has(packet.sequenceNumber)) return;
     this.arrivals.set(packet.sequenceNumber, arrivalMs);
@@ -47,11 +91,6 @@ export class RtpJpegReceiver {
       return;
     }
     this.reassemble(this.reorder.push(packet));
-  }
-
-  /** The stream is over: what the reorder buffer still holds behind a gap will never be completed by it. */
-  drain(): void {
-    this.reassemble(this.reorder.drain());
   }
 
   private reassemble(packets: RtpPacket[]): void {

@@ -2,7 +2,7 @@
 // Range, PAUSE, TEARDOWN, keep-alive within the session timeout, RTCP receiver reports, sender reports and BYE read.
 import { getHeader, type HeaderList } from "../rtsp/message.ts";
 import { parseRange, serializeRange } from "../rtsp/range.ts";
-import { parseRtpInfo } from "../rtsp/rtp-info.ts";
+import { parseRtpInfo, type RtpInfoEntry } from "../rtsp/rtp-info.ts";
 import { parseTransport, serializeTransport, type TransportSpec } from "../rtsp/transport.ts";
 import { compactNtp, decodeRtcp, encodeRtcp } from "../rtp/rtcp.ts";
 import { parseSdp } from "../sdp/session-description.ts";
@@ -119,7 +119,11 @@ export class StandardDriver implements DialectDriver {
 
   async play(fromFrame?: number): Promise<number> {
     const headers: HeaderList = fromFrame === undefined ? [] : [["Range", serializeRange({ start: (fromFrame - 1) / this.fps })]];
-    const reply = await this.send("PLAY", this.aggregateUrl!, headers);
+    this.receiver.holdForPlay();
+    const reply = await this.send("PLAY", this.aggregateUrl!, headers).catch((error: unknown) => {
+      this.receiver.resume();
+      throw error;
+    });
     this.playing = true;
     this.receiver.restart(this.frameClock(reply, fromFrame));
     return reply.receivedAtMs;
@@ -211,13 +215,13 @@ export class StandardDriver implements DialectDriver {
       // An unreadable Range leaves the position we asked for.
     }
     const infoHeader = getHeader(reply.headers, "RTP-Info");
-    let rtpTime: number | undefined;
+    let info: RtpInfoEntry | undefined;
     try {
-      rtpTime = infoHeader === undefined ? undefined : parseRtpInfo(infoHeader)[0]?.rtptime;
+      info = infoHeader === undefined ? undefined : parseRtpInfo(infoHeader)[0];
     } catch {
-      rtpTime = undefined;
+      info = undefined;
     }
-    return { rtpTime, firstFrame: Math.round((start ?? 0) * this.fps) + 1, fps: this.fps };
+    return { rtpTime: info?.rtptime, sequence: info?.seq, firstFrame: Math.round((start ?? 0) * this.fps) + 1, fps: this.fps };
   }
 
   private startTimers(): void {

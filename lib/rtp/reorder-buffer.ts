@@ -21,9 +21,11 @@ export class ReorderBuffer {
   /** Sequence number a sender restart would continue with (see MAX_MISORDER). */
   private restartCandidate: number | undefined;
 
-  constructor(window = DEFAULT_WINDOW) {
+  /** `first`: the sequence number the stream is known to start at (RTP-Info seq); by default the first packet's. */
+  constructor(window = DEFAULT_WINDOW, first?: number) {
     if (!Number.isInteger(window) || window < 1 || window > 0x7fff) throw new RangeError(`reorder window ${window} is not in 1..32767`);
     this.window = window;
+    if (first !== undefined) this.next = first & 0xffff;
   }
 
   /** Returns the packets now releasable, in order. Duplicates and packets older than released ones are discarded. */

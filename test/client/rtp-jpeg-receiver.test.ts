@@ -10,18 +10,19 @@ const movie = Movie.fromBytes(makeSampleMovie({ frames: 3, width: 160, height: 1
 
 function recorder() {
   const frames: { number: number; jpeg: Uint8Array }[] = [];
+  const dropped: string[] = [];
   let late = 0;
   const media = {
     packet() {},
     frame: (number: number, jpeg: Uint8Array) => frames.push({ number, jpeg }),
-    droppedFrame() {},
+    droppedFrame: (reason: string) => dropped.push(reason),
     latePacket: () => late++,
     senderReport() {},
     streamEnded() {},
     connectionLost() {},
     reportBlock: () => ({ ssrc: 0, fractionLost: 0, cumulativeLost: 0, highestSequence: 0, jitter: 0, lastSr: 0, delaySinceLastSr: 0 }),
   } satisfies MediaCallbacks;
-  return { media, frames, late: () => late };
+  return { media, frames, dropped, late: () => late };
 }
 
 /** Packets of movie frame `index`, stamped as the sender's frame at `timestamp`, numbered from `sequence`. */
@@ -70,4 +71,33 @@ test("a packet for a frame already completed counts as late, a repeated one does
   receiver.push(straggler, 2);
   expect(late()).toBe(1);
   expect(frames).toHaveLength(1);
+});
+
+test("packets read while a PLAY is on its way count from that PLAY's clock; the old play's stragglers are dropped", () => {
+  const { media, frames, dropped } = recorder();
+  const receiver = new RtpJpegReceiver(media);
+  receiver.restart({ rtpTime: 0, firstFrame: 1, fps: 20 });
+  const old = packetsOf(0, 0, 100);
+  for (const packet of old.slice(0, -1)) receiver.push(packet, 0);
+  // A seek to frame 41. Before its reply is handled: the old play's last packet, then the new play's first.
+  const sequence = 100 + old.length;
+  const seeked = packetsOf(1, 900_000, sequence);
+  receiver.holdForPlay();
+  receiver.push(old.at(-1)!, 10);
+  receiver.push(seeked[0], 11);
+  receiver.restart({ rtpTime: 900_000, firstFrame: 41, fps: 20, sequence });
+  for (const packet of seeked.slice(1)) receiver.push(packet, 12);
+  expect(frames.map((f) => f.number)).toEqual([41]);
+  expect(dropped).toEqual([]);
+});
+
+test("a PLAY that failed lets the held packets go on under the play that was", () => {
+  const { media, frames } = recorder();
+  const receiver = new RtpJpegReceiver(media);
+  receiver.restart({ rtpTime: 0, firstFrame: 1, fps: 20 });
+  receiver.holdForPlay();
+  for (const packet of packetsOf(0, 0, 100)) receiver.push(packet, 0);
+  expect(frames).toEqual([]);
+  receiver.resume();
+  expect(frames.map((f) => f.number)).toEqual([1]);
 });

@@ -1,6 +1,7 @@
 // A standard RTSP server written as raw wire bytes: OPTIONS, DESCRIBE (SDP with Content-Base and a=control), SETUP over
 // UDP or TCP interleaved, PLAY with Range and RTP-Info, RFC 2435 packets (one frame every 10 ms), RTCP SR and BYE at the
-// end, TEARDOWN. Switches let a test refuse UDP (461), swallow UDP media, or reorder and duplicate packets.
+// end, TEARDOWN. Switches let a test refuse UDP (461), swallow UDP media, reorder and duplicate packets, or send the
+// first packet at once with the PLAY reply.
 import type { Socket, TCPSocketListener, udp } from "bun";
 import { packetizeJpeg } from "../../lib/rtp/jpeg-packetizer.ts";
 import { encodeRtcp, ntpFromUnixMs } from "../../lib/rtp/rtcp.ts";
@@ -18,6 +19,11 @@ export interface FakeServerOptions {
   sessionTimeout?: number;
   /** Time between frames; default 10 ms. */
   frameIntervalMs?: number;
+  /**
+   * Send the first frame's first packet at once with the PLAY reply, the rest of the frame when the others go: over TCP
+   * in the reply's own write (so the client reads both in one chunk), over UDP just ahead of it.
+   */
+  firstPacketWithReply?: boolean;
 }
 
 export interface FakeServer {
@@ -37,6 +43,8 @@ interface Connection {
   timer?: ReturnType<typeof setTimeout>;
   udpTarget?: { rtp: number; rtcp: number };
   interleaved?: [number, number];
+  /** While set, writes to the socket are collected here and go out later as one write. */
+  corked?: Uint8Array[];
 }
 
 export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
@@ -60,19 +68,24 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     "",
   ].join("\r\n");
 
+  const write = (socket: Socket<Connection>, bytes: Uint8Array) => {
+    if (socket.data.corked) socket.data.corked.push(bytes);
+    else socket.write(bytes);
+  };
+
   const deliver = (socket: Socket<Connection>, packet: Uint8Array, rtcp: boolean) => {
     const state = socket.data;
     if (state.interleaved) {
       const frame = new Uint8Array(4 + packet.length);
       frame.set([0x24, state.interleaved[rtcp ? 1 : 0], packet.length >> 8, packet.length & 0xff]);
       frame.set(packet, 4);
-      socket.write(frame);
+      write(socket, frame);
     } else if (state.udpTarget && !options.swallowUdp) {
       udpSocket.send(packet, rtcp ? state.udpTarget.rtcp : state.udpTarget.rtp, "127.0.0.1");
     }
   };
 
-  const stream = (socket: Socket<Connection>) => {
+  const stream = (socket: Socket<Connection>, firstPacketNow: boolean) => {
     const packets: Uint8Array[] = [];
     let sequence = FIRST_SEQUENCE;
     let octets = 0;
@@ -110,6 +123,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       ]);
       deliver(socket, report, true);
     };
+    if (firstPacketNow) deliver(socket, byFrame[0].shift()!, false);
     socket.data.timer = setTimeout(next, 10);
   };
 
@@ -121,7 +135,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     const cseq = header("CSeq") ?? "0";
     const reply = (status: string, headers: string[] = [], body = "") => {
       const length = body ? [`Content-Length: ${Buffer.byteLength(body)}`] : [];
-      socket.write(`RTSP/1.0 ${status}\r\nCSeq: ${cseq}\r\n${[...headers, ...length].map((h) => `${h}\r\n`).join("")}\r\n${body}`);
+      write(socket, new TextEncoder().encode(`RTSP/1.0 ${status}\r\nCSeq: ${cseq}\r\n${[...headers, ...length].map((h) => `${h}\r\n`).join("")}\r\n${body}`));
     };
     const session = `Session: 5f3a;timeout=${options.sessionTimeout ?? 60}`;
     switch (method) {
@@ -142,9 +156,16 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
         socket.data.udpTarget = { rtp: Number(ports[1]), rtcp: Number(ports[2]) };
         return reply("200 OK", [`Transport: RTP/AVP;unicast;client_port=${ports[1]}-${ports[2]};server_port=${udpSocket.port}-${udpSocket.port + 1}`, session]);
       }
-      case "PLAY":
+      case "PLAY": {
+        const firstPacketNow = options.firstPacketWithReply ?? false;
+        if (firstPacketNow) socket.data.corked = [];
         reply("200 OK", [session, "Range: npt=0.000-", `RTP-Info: url=${base()}trackID=0;seq=${FIRST_SEQUENCE};rtptime=${FIRST_RTPTIME}`]);
-        return stream(socket);
+        stream(socket, firstPacketNow);
+        const corked = socket.data.corked;
+        socket.data.corked = undefined;
+        if (corked) socket.write(Buffer.concat(corked));
+        return;
+      }
       case "TEARDOWN":
         clearTimeout(socket.data.timer);
         socket.data.interleaved = undefined;

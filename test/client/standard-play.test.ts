@@ -63,6 +63,14 @@ describe("standard RTSP against raw-wire servers", () => {
     expect(server!.requests.find((r) => r.startsWith("SETUP"))).toContain("Transport: RTP/AVP/TCP;unicast;interleaved=0-1");
   });
 
+  // Read before the PLAY reply was handled, the first packet went into the state the reply then reset: the frame's
+  // other packets found no start ("first fragment missing") and the run ended one frame short.
+  test.each(["tcp", "udp"] as const)("%s: a first packet that comes with the PLAY reply is kept", async (transport) => {
+    const { report, outDir } = await play({ firstPacketWithReply: true }, transport);
+    expectDecodedFrames(outDir);
+    expect(report).toMatchObject({ framesReceived: FRAMES, framesDropped: 0, endedBy: "complete" });
+  });
+
   test("transport auto: 461 to UDP SETUP falls back to TCP", async () => {
     const { report, outDir } = await play({ refuseUdp: true }, "auto");
     expectDecodedFrames(outDir);

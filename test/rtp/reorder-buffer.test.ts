@@ -23,7 +23,7 @@ function run(buffer: ReorderBuffer, sequences: number[]): number[][] {
 }
 
 describe("ReorderBuffer", () => {
-  const cases: { name: string; window?: number; pushes: number[]; released: number[][] }[] = [
+  const cases: { name: string; window?: number; first?: number; pushes: number[]; released: number[][] }[] = [
     { name: "in order passes straight through", pushes: [7, 8, 9], released: [[7], [8], [9]] },
     { name: "a gap is held until filled", pushes: [1, 3, 4, 2, 5], released: [[1], [], [], [2, 3, 4], [5]] },
     { name: "duplicates are discarded, held or released", pushes: [1, 3, 3, 2, 2, 1], released: [[1], [], [], [2, 3], [], []] },
@@ -46,10 +46,17 @@ describe("ReorderBuffer", () => {
       released: [[40000], [40001], [], [], [40003, 20001], [20002]],
     },
     { name: "a lone packet far behind is discarded", pushes: [40000, 20000, 40001], released: [[40000], [], [40001]] },
+    {
+      name: "a known first sequence number holds a packet after it and drops one before it",
+      first: 100,
+      pushes: [101, 99, 100, 102],
+      released: [[], [], [100, 101], [102]],
+    },
+    { name: "a known first sequence number across the wrap", first: 65535, pushes: [0, 65534, 65535], released: [[], [], [65535, 0]] },
   ];
   for (const entry of cases) {
     test(entry.name, () => {
-      expect(run(new ReorderBuffer(entry.window), entry.pushes)).toEqual(entry.released);
+      expect(run(new ReorderBuffer(entry.window, entry.first), entry.pushes)).toEqual(entry.released);
     });
   }
 
