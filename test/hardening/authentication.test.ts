@@ -60,7 +60,7 @@ describe("rtsp play with credentials in the URL", () => {
     try {
       // --dialect rtsp: the auto probe waits 1 s for OPTIONS, which a loaded machine can miss (then the lab is tried).
       const result = await run(["bun", "cmd/rtsp.ts", "play", "--ui", "none", "--dialect", "rtsp", "--transport", transport, "--report", report, withUser("bob", "p@ss:word")]);
-      expect(result.code).toBe(0);
+      expect(result).toEqual({ code: 0, stderr: "" }); // on failure, stderr says why
       const parsed = JSON.parse(await readFile(report, "utf8"));
       expect(parsed.framesReceived).toBe(20);
       expect(parsed.url).toBe(served.url());
