@@ -1,7 +1,8 @@
 // A standard RTSP server written as raw wire bytes: OPTIONS, DESCRIBE (SDP with Content-Base and a=control), SETUP over
-// UDP or TCP interleaved, PLAY with Range and RTP-Info, RFC 2435 packets (one frame every 10 ms), RTCP SR and BYE at the
-// end, TEARDOWN. Switches let a test refuse UDP (461), swallow UDP media, reorder and duplicate packets, or send the
-// first packet at once with the PLAY reply.
+// UDP or TCP interleaved, PLAY (from a Range start, or on from a PAUSE) with Range and RTP-Info, RFC 2435 packets (one
+// frame every 10 ms, sequence numbers running on across plays), RTCP SR and BYE at the end, PAUSE, TEARDOWN. Switches
+// let a test refuse UDP (461), swallow UDP media, reorder and duplicate packets, or send a frame's packet at once with
+// the PLAY or PAUSE reply.
 import type { Socket, TCPSocketListener, udp } from "bun";
 import { packetizeJpeg } from "../../lib/rtp/jpeg-packetizer.ts";
 import { encodeRtcp, ntpFromUnixMs } from "../../lib/rtp/rtcp.ts";
@@ -24,6 +25,8 @@ export interface FakeServerOptions {
    * in the reply's own write (so the client reads both in one chunk), over UDP just ahead of it.
    */
   firstPacketWithReply?: boolean;
+  /** Send one more frame with the PAUSE reply, the same way: a frame still on its way when the pause takes effect. */
+  frameWithPauseReply?: boolean;
 }
 
 export interface FakeServer {
@@ -38,6 +41,14 @@ const FIRST_SEQUENCE = 1000;
 const FIRST_RTPTIME = 5000;
 const TICKS_PER_FRAME = 90000 / 20;
 
+/** One frame's RTP packets, ready to send. */
+interface FramePackets {
+  packets: Uint8Array[];
+  /** Sequence number of the packet after this frame's last. */
+  nextSequence: number;
+  octets: number;
+}
+
 interface Connection {
   buffer: string;
   timer?: ReturnType<typeof setTimeout>;
@@ -45,6 +56,12 @@ interface Connection {
   interleaved?: [number, number];
   /** While set, writes to the socket are collected here and go out later as one write. */
   corked?: Uint8Array[];
+  /** A sender's running state: the next sequence number and frame index, what has gone out, what is left to play. */
+  sequence: number;
+  position: number;
+  packetsSent: number;
+  octetsSent: number;
+  queued: FramePackets[];
 }
 
 export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
@@ -85,46 +102,60 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     }
   };
 
-  const stream = (socket: Socket<Connection>, firstPacketNow: boolean) => {
-    const packets: Uint8Array[] = [];
-    let sequence = FIRST_SEQUENCE;
-    let octets = 0;
-    options.frames.forEach((frame, index) => {
+  /** Packetizes the frames from `state.position` on, numbered from `state.sequence`. */
+  const queueFrames = (state: Connection) => {
+    let sequence = state.sequence;
+    state.queued = options.frames.slice(state.position).map((frame, i) => {
       const payloads = packetizeJpeg(frame);
-      payloads.forEach((payload, i) => {
-        const header = { marker: i === payloads.length - 1, payloadType: 26, sequenceNumber: sequence++, timestamp: FIRST_RTPTIME + index * TICKS_PER_FRAME, ssrc: SSRC };
-        packets.push(encodeRtp(header, payload));
-        octets += payload.length;
-      });
+      const timestamp = FIRST_RTPTIME + (state.position + i) * TICKS_PER_FRAME;
+      const packets = payloads.map((payload, j) =>
+        encodeRtp({ marker: j === payloads.length - 1, payloadType: 26, sequenceNumber: sequence++ & 0xffff, timestamp, ssrc: SSRC }, payload),
+      );
+      return { packets, nextSequence: sequence & 0xffff, octets: payloads.reduce((sum, payload) => sum + payload.length, 0) };
     });
-    const byFrame: Uint8Array[][] = [];
-    let at = 0;
-    for (const frame of options.frames) {
-      const count = packetizeJpeg(frame).length;
-      byFrame.push(packets.slice(at, at + count));
-      at += count;
-    }
-    if (options.shuffleUdp && !socket.data.interleaved) {
-      const [p0, p1, p2] = packets;
+    if (options.shuffleUdp && !state.interleaved && state.packetsSent === 0) {
+      const [p0, p1, p2] = state.queued.flatMap((frame) => frame.packets);
       const moved = new Set([p1, p2]);
-      for (let i = 0; i < byFrame.length; i++) byFrame[i] = byFrame[i].filter((packet) => !moved.has(packet));
-      byFrame[0] = [p0, p0, p2, p1, ...byFrame[0].slice(1)];
+      for (const frame of state.queued) frame.packets = frame.packets.filter((packet) => !moved.has(packet));
+      state.queued[0].packets = [p0, p0, p2, p1, ...state.queued[0].packets.slice(1)];
     }
-    let index = 0;
+  };
+
+  const sendNextFrame = (socket: Socket<Connection>) => {
+    const state = socket.data;
+    const frame = state.queued.shift()!;
+    for (const packet of frame.packets) deliver(socket, packet, false);
+    state.sequence = frame.nextSequence;
+    state.position++;
+    state.packetsSent += frame.packets.length;
+    state.octetsSent += frame.octets;
+  };
+
+  const stream = (socket: Socket<Connection>, firstPacketNow: boolean) => {
+    const state = socket.data;
     const next = () => {
-      if (index < byFrame.length) {
-        for (const packet of byFrame[index++]) deliver(socket, packet, false);
-        socket.data.timer = setTimeout(next, options.frameIntervalMs ?? 10);
+      if (state.queued.length > 0) {
+        sendNextFrame(socket);
+        state.timer = setTimeout(next, options.frameIntervalMs ?? 10);
         return;
       }
       const report = encodeRtcp([
-        { type: "sr", ssrc: SSRC, ntpTime: ntpFromUnixMs(Date.now()), rtpTime: FIRST_RTPTIME, packetCount: packets.length, octetCount: octets, reports: [] },
+        { type: "sr", ssrc: SSRC, ntpTime: ntpFromUnixMs(Date.now()), rtpTime: FIRST_RTPTIME, packetCount: state.packetsSent, octetCount: state.octetsSent, reports: [] },
         { type: "bye", ssrcs: [SSRC] },
       ]);
       deliver(socket, report, true);
     };
-    if (firstPacketNow) deliver(socket, byFrame[0].shift()!, false);
-    socket.data.timer = setTimeout(next, 10);
+    if (firstPacketNow) deliver(socket, state.queued[0].packets.shift()!, false);
+    state.timer = setTimeout(next, 10);
+  };
+
+  /** Runs `send` with the socket's writes collected into one (when `together`), so the peer reads them in one chunk. */
+  const inOneWrite = (socket: Socket<Connection>, together: boolean, send: () => void) => {
+    if (together) socket.data.corked = [];
+    send();
+    const corked = socket.data.corked;
+    socket.data.corked = undefined;
+    if (corked) socket.write(Buffer.concat(corked));
   };
 
   const answer = (socket: Socket<Connection>, request: string) => {
@@ -157,19 +188,34 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
         return reply("200 OK", [`Transport: RTP/AVP;unicast;client_port=${ports[1]}-${ports[2]};server_port=${udpSocket.port}-${udpSocket.port + 1}`, session]);
       }
       case "PLAY": {
+        const state = socket.data;
+        clearTimeout(state.timer);
+        const start = /npt=([\d.]+)-/.exec(header("Range") ?? "");
+        if (start) state.position = Math.min(options.frames.length, Math.round(Number(start[1]) * 20));
+        queueFrames(state);
+        const rtpTime = FIRST_RTPTIME + state.position * TICKS_PER_FRAME;
+        const headers = [session, `Range: npt=${(state.position / 20).toFixed(3)}-`, `RTP-Info: url=${base()}trackID=0;seq=${state.sequence};rtptime=${rtpTime}`];
         const firstPacketNow = options.firstPacketWithReply ?? false;
-        if (firstPacketNow) socket.data.corked = [];
-        reply("200 OK", [session, "Range: npt=0.000-", `RTP-Info: url=${base()}trackID=0;seq=${FIRST_SEQUENCE};rtptime=${FIRST_RTPTIME}`]);
-        stream(socket, firstPacketNow);
-        const corked = socket.data.corked;
-        socket.data.corked = undefined;
-        if (corked) socket.write(Buffer.concat(corked));
+        inOneWrite(socket, firstPacketNow, () => {
+          reply("200 OK", headers);
+          stream(socket, firstPacketNow);
+        });
+        return;
+      }
+      case "PAUSE": {
+        clearTimeout(socket.data.timer);
+        const oneMore = (options.frameWithPauseReply ?? false) && socket.data.queued.length > 0;
+        inOneWrite(socket, oneMore, () => {
+          if (oneMore) sendNextFrame(socket);
+          reply("200 OK", [session]);
+        });
         return;
       }
       case "TEARDOWN":
         clearTimeout(socket.data.timer);
         socket.data.interleaved = undefined;
         socket.data.udpTarget = undefined;
+        socket.data.position = 0;
         return reply("200 OK", [session]);
       default:
         return reply("200 OK", [session]);
@@ -181,7 +227,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     port: 0,
     socket: {
       open(socket) {
-        socket.data = { buffer: "" };
+        socket.data = { buffer: "", sequence: FIRST_SEQUENCE, position: 0, packetsSent: 0, octetsSent: 0, queued: [] };
         connections.add(socket);
       },
       data(socket, bytes) {
