@@ -190,10 +190,14 @@ export class ClientSession extends TypedEmitter<SessionEvents> {
 
   private newSegment(): void {
     this.statistics.startSegment();
-    this.delivered.clear();
-    this.reachedLastFrame = false;
     // A player may seek back into a stream that had ended.
     this.ended = false;
+  }
+
+  /** Not at the request: frames of the old position still on their way would be taken for the new one's. */
+  private onNewPosition(): void {
+    this.delivered.clear();
+    this.reachedLastFrame = false;
   }
 
   private restartWatchdog(): void {
@@ -283,6 +287,7 @@ export class ClientSession extends TypedEmitter<SessionEvents> {
       latePacket: () => this.statistics.recordLatePacket(),
       senderReport: (figures) => this.statistics.recordSenderReport(figures),
       streamEnded: () => this.endStream(),
+      newPosition: () => this.onNewPosition(),
       reportBlock: (ssrc, lastSr, delay) => this.statistics.reportBlock(ssrc, lastSr, delay),
       connectionLost: (error) => {
         if (!this.closing) this.fail(error);

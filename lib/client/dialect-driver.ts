@@ -12,6 +12,11 @@ export interface MediaCallbacks {
   senderReport(figures: SenderReportFigures): void;
   /** The server said the stream is over (RTCP BYE). */
   streamEnded(): void;
+  /**
+   * The server sends from a new position now (a PLAY reply; a lab FORWARD, BACKWARD or RESTART reply): frame numbers
+   * already seen may come again. Until then they may still be the old position's.
+   */
+  newPosition(): void;
   /** The report block for an RTCP receiver report (RFC 3550 figures of what arrived so far). */
   reportBlock(ssrc: number, lastSr: number, delaySinceLastSr: number): ReportBlock;
   /** The control connection went away. */

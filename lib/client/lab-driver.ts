@@ -83,11 +83,13 @@ export class LabDriver implements DialectDriver {
     const method = deltaFrames >= 0 ? "FORWARD" : "BACKWARD";
     const steps = Math.max(1, Math.round(Math.abs(deltaFrames) / LAB_SKIP_FRAMES));
     for (let i = 0; i < steps; i++) await this.send(method);
+    this.options.media.newPosition();
   }
 
   async restart(): Promise<void> {
     this.requireLab14("RESTART");
     await this.send("RESTART");
+    this.options.media.newPosition();
   }
 
   close(): void {

@@ -56,6 +56,7 @@ export class RtpJpegReceiver {
     this.depacketizer = new JpegDepacketizer();
     this.arrivals.clear();
     this.finishedTimestamps.clear();
+    this.media.newPosition();
     this.releaseHeld();
   }
 

@@ -83,3 +83,26 @@ describe("lab RTSP/1.4 extension", () => {
     await expect(session.skip(20)).rejects.toThrow("FORWARD / BACKWARD needs the lab's RTSP/1.4");
   });
 });
+
+describe("standard seeks", () => {
+  test.each(["tcp", "udp"] as const)(
+    "%s: skipping back plays every frame again from the new position, the one sent with the PAUSE reply too",
+    async (transport) => {
+      server = await startFakeServer({ frames: frames.slice(0, 30), frameWithPauseReply: true });
+      session = await ClientSession.open({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport });
+      const numbers: number[] = [];
+      session.on("frame", (frame) => numbers.push(frame.number));
+      const ended = new Promise((resolve) => session!.on("end", resolve));
+      const fifteenth = nextFrame(session, (frame) => frame.number === 15);
+      await session.play();
+      await fifteenth;
+      await session.skip(-10);
+      await ended;
+      const seek = numbers.findIndex((number, i) => i > 0 && number < numbers[i - 1]);
+      const replayed = numbers.slice(seek);
+      expect(replayed[0]).toBeLessThanOrEqual(6);
+      expect(replayed).toEqual(Array.from({ length: 31 - replayed[0] }, (_, i) => replayed[0] + i));
+      expect(server.requests.map((r) => r.split(" ")[0])).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "PLAY"]);
+    },
+  );
+});

@@ -19,6 +19,7 @@ function recorder() {
     latePacket: () => late++,
     senderReport() {},
     streamEnded() {},
+    newPosition() {},
     connectionLost() {},
     reportBlock: () => ({ ssrc: 0, fractionLost: 0, cumulativeLost: 0, highestSequence: 0, jitter: 0, lastSr: 0, delaySinceLastSr: 0 }),
   } satisfies MediaCallbacks;
