@@ -219,7 +219,7 @@ export class StandardDriver implements DialectDriver {
     try {
       info = infoHeader === undefined ? undefined : parseRtpInfo(infoHeader)[0];
     } catch {
-      info = undefined;
+      // An unreadable RTP-Info: the first packet's timestamp and sequence number stand in for it.
     }
     return { rtpTime: info?.rtptime, sequence: info?.seq, firstFrame: Math.round((start ?? 0) * this.fps) + 1, fps: this.fps };
   }
