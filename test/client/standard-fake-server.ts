@@ -6,7 +6,7 @@
 import type { Socket, TCPSocketListener, udp } from "bun";
 import { packetizeJpeg } from "../../lib/rtp/jpeg-packetizer.ts";
 import { encodeRtcp, ntpFromUnixMs } from "../../lib/rtp/rtcp.ts";
-import { encodeRtp } from "../../lib/rtp/packet.ts";
+import { encodeRtp, RTP_HEADER_BYTES } from "../../lib/rtp/packet.ts";
 
 export interface FakeServerOptions {
   frames: Uint8Array[];
@@ -41,14 +41,6 @@ const FIRST_SEQUENCE = 1000;
 const FIRST_RTPTIME = 5000;
 const TICKS_PER_FRAME = 90000 / 20;
 
-/** One frame's RTP packets, ready to send. */
-interface FramePackets {
-  packets: Uint8Array[];
-  /** Sequence number of the packet after this frame's last. */
-  nextSequence: number;
-  octets: number;
-}
-
 interface Connection {
   buffer: string;
   timer?: ReturnType<typeof setTimeout>;
@@ -61,7 +53,10 @@ interface Connection {
   position: number;
   packetsSent: number;
   octetsSent: number;
-  queued: FramePackets[];
+  /** Each frame's RTP packets, ready to send. */
+  queued: Uint8Array[][];
+  /** shuffleUdp: the network delivers this packet twice (the sender counts it once). */
+  duplicate?: Uint8Array;
 }
 
 export async function startFakeServer(options: FakeServerOptions): Promise<FakeServer> {
@@ -108,27 +103,31 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
     state.queued = options.frames.slice(state.position).map((frame, i) => {
       const payloads = packetizeJpeg(frame);
       const timestamp = FIRST_RTPTIME + (state.position + i) * TICKS_PER_FRAME;
-      const packets = payloads.map((payload, j) =>
+      return payloads.map((payload, j) =>
         encodeRtp({ marker: j === payloads.length - 1, payloadType: 26, sequenceNumber: sequence++ & 0xffff, timestamp, ssrc: SSRC }, payload),
       );
-      return { packets, nextSequence: sequence & 0xffff, octets: payloads.reduce((sum, payload) => sum + payload.length, 0) };
     });
     if (options.shuffleUdp && !state.interleaved && state.packetsSent === 0) {
-      const [p0, p1, p2] = state.queued.flatMap((frame) => frame.packets);
+      const [p0, p1, p2] = state.queued.flat();
       const moved = new Set([p1, p2]);
-      for (const frame of state.queued) frame.packets = frame.packets.filter((packet) => !moved.has(packet));
-      state.queued[0].packets = [p0, p0, p2, p1, ...state.queued[0].packets.slice(1)];
+      state.queued = state.queued.map((packets) => packets.filter((packet) => !moved.has(packet)));
+      state.queued[0] = [p0, p2, p1, ...state.queued[0].slice(1)];
+      state.duplicate = p0;
     }
   };
 
-  const sendNextFrame = (socket: Socket<Connection>) => {
+  const sendPacket = (socket: Socket<Connection>, packet: Uint8Array) => {
     const state = socket.data;
-    const frame = state.queued.shift()!;
-    for (const packet of frame.packets) deliver(socket, packet, false);
-    state.sequence = frame.nextSequence;
-    state.position++;
-    state.packetsSent += frame.packets.length;
-    state.octetsSent += frame.octets;
+    deliver(socket, packet, false);
+    if (packet === state.duplicate) deliver(socket, packet, false);
+    state.sequence = (((packet[2] << 8) | packet[3]) + 1) & 0xffff;
+    state.packetsSent++;
+    state.octetsSent += packet.length - RTP_HEADER_BYTES;
+  };
+
+  const sendNextFrame = (socket: Socket<Connection>) => {
+    for (const packet of socket.data.queued.shift()!) sendPacket(socket, packet);
+    socket.data.position++;
   };
 
   const stream = (socket: Socket<Connection>, firstPacketNow: boolean) => {
@@ -145,7 +144,7 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
       ]);
       deliver(socket, report, true);
     };
-    if (firstPacketNow) deliver(socket, state.queued[0].packets.shift()!, false);
+    if (firstPacketNow) sendPacket(socket, state.queued[0].shift()!);
     state.timer = setTimeout(next, 10);
   };
 
