@@ -30,8 +30,10 @@ export class RtpJpegReceiver {
   /** When each recent sequence number arrived: a frame released later by the reorder buffer keeps its own time. */
   private readonly arrivals = new Map<number, number>();
   private readonly finishedTimestamps = new Set<number>();
-  /** Set from a PLAY request until its reply is handled. */
+  /** Set while a PLAY is on its way. */
   private held: HeldPacket[] | undefined;
+  /** PLAYs on their way: two skips at once send two, and only the last reply says where packets count from. */
+  private playsOnTheirWay = 0;
 
   constructor(private readonly media: MediaCallbacks) {}
 
@@ -41,12 +43,13 @@ export class RtpJpegReceiver {
    * they would be numbered by the old play and then forgotten by `restart`.
    */
   holdForPlay(): void {
+    this.playsOnTheirWay++;
     this.held ??= [];
   }
 
   /** The PLAY failed: what was held goes on as if nothing had been asked. */
   resume(): void {
-    this.releaseHeld();
+    this.playAnswered();
   }
 
   /** The PLAY's reply: packets from now on, and those held for it, count from this clock; the old play's state goes. */
@@ -57,7 +60,7 @@ export class RtpJpegReceiver {
     this.arrivals.clear();
     this.finishedTimestamps.clear();
     this.media.newPosition();
-    this.releaseHeld();
+    this.playAnswered();
   }
 
   push(datagram: Uint8Array, arrivalMs: number): void {
@@ -76,7 +79,10 @@ export class RtpJpegReceiver {
     this.reassemble(this.reorder.drain());
   }
 
-  private releaseHeld(): void {
+  /** The last PLAY on its way was answered: what was held goes on, under the clock that reply set. */
+  private playAnswered(): void {
+    this.playsOnTheirWay = Math.max(0, this.playsOnTheirWay - 1);
+    if (this.playsOnTheirWay > 0) return;
     const held = this.held ?? [];
     this.held = undefined;
     for (const { packet, arrivalMs } of held) this.accept(packet, arrivalMs);

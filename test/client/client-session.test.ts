@@ -106,3 +106,27 @@ describe("standard seeks", () => {
     },
   );
 });
+
+describe("two skips at once", () => {
+  // Frames of several packets each, so that a first packet taken alone cannot be a whole frame.
+  const large = Movie.fromBytes(makeSampleMovie({ frames: 30, width: 160, height: 120 }), "large.Mjpeg");
+
+  test("the second PLAY's first packet, read with its reply, is kept; frames run on from where it starts", async () => {
+    server = await startFakeServer({ frames: Array.from({ length: 30 }, (_, i) => large.frame(i)), firstPacketWithReply: true });
+    session = await ClientSession.open({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport: "tcp" });
+    const numbers: number[] = [];
+    session.on("frame", (frame) => numbers.push(frame.number));
+    const ended = new Promise((resolve) => session!.on("end", resolve));
+    const fifteenth = nextFrame(session, (frame) => frame.number === 15);
+    await session.play();
+    await fifteenth;
+    await Promise.all([session.skip(-5), session.skip(-5)]);
+    await ended;
+    expect(server.requests.map((r) => r.split(" ")[0])).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "PAUSE", "PLAY", "PLAY"]);
+    const lastSeek = numbers.findLastIndex((number, i) => i > 0 && number < numbers[i - 1]);
+    const replayed = numbers.slice(lastSeek);
+    expect(replayed[0]).toBeLessThanOrEqual(11);
+    expect(replayed).toEqual(Array.from({ length: 31 - replayed[0] }, (_, i) => replayed[0] + i));
+    expect(session.stats().framesDropped).toBe(0);
+  });
+});

@@ -102,3 +102,20 @@ test("a PLAY that failed lets the held packets go on under the play that was", (
   receiver.resume();
   expect(frames.map((f) => f.number)).toEqual([1]);
 });
+
+test("two PLAYs on their way: packets wait for the second reply and count from its clock", () => {
+  const { media, frames, dropped } = recorder();
+  const receiver = new RtpJpegReceiver(media);
+  receiver.holdForPlay();
+  receiver.holdForPlay();
+  const first = packetsOf(0, 900_000, 100);
+  receiver.push(first[0], 0);
+  receiver.restart({ rtpTime: 900_000, firstFrame: 41, fps: 20, sequence: 100 });
+  const second = packetsOf(0, 900_000, 101);
+  receiver.push(second[0], 1);
+  expect(frames).toEqual([]);
+  receiver.restart({ rtpTime: 900_000, firstFrame: 41, fps: 20, sequence: 101 });
+  for (const packet of second.slice(1)) receiver.push(packet, 2);
+  expect(frames.map((f) => f.number)).toEqual([41]);
+  expect(dropped).toEqual([]);
+});
