@@ -13,6 +13,11 @@ const CYCLES = 10_000;
 const WORKERS = 32;
 /** CPU ticks (1/100 s) an idle server may use in one second: its 4 sweeps are far below one tick. */
 const IDLE_TICKS = 3;
+/**
+ * One-second windows to find it idle in. Collecting 10,000 sessions' garbage can take a tick or two more in the first
+ * second on a busy machine; a leaked timer or loop costs the same in every window.
+ */
+const IDLE_WINDOWS = 5;
 
 let folder: string;
 let movie: string;
@@ -83,11 +88,15 @@ describe("soak", () => {
         await waitFor(() => server.openSessions() === 0, "every session to end", 5000);
         expect(server.log().match(/\) set up$/gm)?.length).toBe(CYCLES);
         const packets = rtp.packets.length;
-        // A second to settle (sockets closing, garbage collected), then a second measured.
+        // A second to settle (sockets closing, garbage collected), then the quietest of a few seconds measured.
         await Bun.sleep(1000);
-        const ticks = server.cpuTicks();
-        await Bun.sleep(1000);
-        expect(server.cpuTicks() - ticks).toBeLessThanOrEqual(IDLE_TICKS);
+        const windows: number[] = [];
+        while (windows.length < IDLE_WINDOWS && !windows.some((ticks) => ticks <= IDLE_TICKS)) {
+          const before = server.cpuTicks();
+          await Bun.sleep(1000);
+          windows.push(server.cpuTicks() - before);
+        }
+        expect(Math.min(...windows)).toBeLessThanOrEqual(IDLE_TICKS);
         expect(rtp.packets.length).toBe(packets);
         expect(server.child.exitCode).toBeNull();
       } finally {
