@@ -30,10 +30,10 @@ export class RtpJpegReceiver {
   /** When each recent sequence number arrived: a frame released later by the reorder buffer keeps its own time. */
   private readonly arrivals = new Map<number, number>();
   private readonly finishedTimestamps = new Set<number>();
-  /** Set while a PLAY is on its way. */
-  private held: HeldPacket[] | undefined;
-  /** PLAYs on their way: two skips at once send two, and only the last reply says where packets count from. */
+  /** PLAYs on their way (two skips at once send two; only the last reply says where packets count from). */
   private playsOnTheirWay = 0;
+  /** Packets read while any PLAY is on its way. */
+  private held: HeldPacket[] = [];
 
   constructor(private readonly media: MediaCallbacks) {}
 
@@ -44,7 +44,6 @@ export class RtpJpegReceiver {
    */
   holdForPlay(): void {
     this.playsOnTheirWay++;
-    this.held ??= [];
   }
 
   /** The PLAY failed: what was held goes on as if nothing had been asked. */
@@ -67,7 +66,7 @@ export class RtpJpegReceiver {
     const packet = decodeRtp(datagram);
     if (packet instanceof Error) return;
     this.media.packet(packet.sequenceNumber, packet.timestamp, arrivalMs);
-    if (this.held) {
+    if (this.playsOnTheirWay > 0) {
       if (this.held.length < MEMORY) this.held.push({ packet, arrivalMs });
       return;
     }
@@ -83,8 +82,8 @@ export class RtpJpegReceiver {
   private playAnswered(): void {
     this.playsOnTheirWay = Math.max(0, this.playsOnTheirWay - 1);
     if (this.playsOnTheirWay > 0) return;
-    const held = this.held ?? [];
-    this.held = undefined;
+    const held = this.held;
+    this.held = [];
     for (const { packet, arrivalMs } of held) this.accept(packet, arrivalMs);
   }
 
