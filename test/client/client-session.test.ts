@@ -4,7 +4,7 @@ import type { ReceivedFrame } from "../../lib/client/playback-statistics.ts";
 import { Movie } from "../../lib/media/movie.ts";
 import { makeSampleMovie } from "../../lib/media/sample.ts";
 import { startLabServer, type LabServer } from "./lab-reference-server.ts";
-import { startFakeServer, type FakeServer } from "./standard-fake-server.ts";
+import { startFakeServer, type FakeServer, type FakeServerOptions } from "./standard-fake-server.ts";
 
 const movie = Movie.fromBytes(makeSampleMovie({ frames: 60, width: 96, height: 64 }), "movie.Mjpeg");
 const frames = Array.from({ length: movie.frameCount }, (_, i) => movie.frame(i));
@@ -85,48 +85,46 @@ describe("lab RTSP/1.4 extension", () => {
 });
 
 describe("standard seeks", () => {
-  test.each(["tcp", "udp"] as const)(
-    "%s: skipping back plays every frame again from the new position, the one sent with the PAUSE reply too",
-    async (transport) => {
-      server = await startFakeServer({ frames: frames.slice(0, 30), frameWithPauseReply: true });
-      session = await ClientSession.open({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport });
-      const numbers: number[] = [];
-      session.on("frame", (frame) => numbers.push(frame.number));
-      const ended = new Promise((resolve) => session!.on("end", resolve));
-      const fifteenth = nextFrame(session, (frame) => frame.number === 15);
-      await session.play();
-      await fifteenth;
-      await session.skip(-10);
-      await ended;
-      const seek = numbers.findIndex((number, i) => i > 0 && number < numbers[i - 1]);
-      const replayed = numbers.slice(seek);
-      expect(replayed[0]).toBeLessThanOrEqual(6);
-      expect(replayed).toEqual(Array.from({ length: 31 - replayed[0] }, (_, i) => replayed[0] + i));
-      expect(server.requests.map((r) => r.split(" ")[0])).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "PLAY"]);
-    },
-  );
-});
+  const FRAMES = 30;
 
-describe("two skips at once", () => {
-  // Frames of several packets each, so that a first packet taken alone cannot be a whole frame.
-  const large = Movie.fromBytes(makeSampleMovie({ frames: 30, width: 160, height: 120 }), "large.Mjpeg");
-
-  test("the second PLAY's first packet, read with its reply, is kept; frames run on from where it starts", async () => {
-    server = await startFakeServer({ frames: Array.from({ length: 30 }, (_, i) => large.frame(i)), firstPacketWithReply: true });
-    session = await ClientSession.open({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport: "tcp" });
+  /** Plays the raw-wire server's movie, runs `seek` once frame 15 is in, and returns every frame number delivered. */
+  async function seekAtFrame15(options: FakeServerOptions, transport: "udp" | "tcp", seek: (session: ClientSession) => Promise<unknown>) {
+    server = await startFakeServer(options);
+    session = await ClientSession.open({ url: `rtsp://127.0.0.1:${server.port}/movie.Mjpeg`, dialect: "rtsp", transport });
     const numbers: number[] = [];
     session.on("frame", (frame) => numbers.push(frame.number));
     const ended = new Promise((resolve) => session!.on("end", resolve));
     const fifteenth = nextFrame(session, (frame) => frame.number === 15);
     await session.play();
     await fifteenth;
-    await Promise.all([session.skip(-5), session.skip(-5)]);
+    await seek(session);
     await ended;
-    expect(server.requests.map((r) => r.split(" ")[0])).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "PAUSE", "PLAY", "PLAY"]);
-    const lastSeek = numbers.findLastIndex((number, i) => i > 0 && number < numbers[i - 1]);
-    const replayed = numbers.slice(lastSeek);
-    expect(replayed[0]).toBeLessThanOrEqual(11);
-    expect(replayed).toEqual(Array.from({ length: 31 - replayed[0] }, (_, i) => replayed[0] + i));
-    expect(session.stats().framesDropped).toBe(0);
+    return numbers;
+  }
+
+  /** From the last jump back on, the numbers start no later than `latestStart` and run to the end without a gap. */
+  function expectRunToTheEnd(numbers: number[], latestStart: number) {
+    const replayed = numbers.slice(numbers.findLastIndex((number, i) => i > 0 && number < numbers[i - 1]));
+    expect(replayed[0]).toBeLessThanOrEqual(latestStart);
+    expect(replayed).toEqual(Array.from({ length: FRAMES + 1 - replayed[0] }, (_, i) => replayed[0] + i));
+  }
+
+  test.each(["tcp", "udp"] as const)(
+    "%s: skipping back plays every frame again from the new position, the one sent with the PAUSE reply too",
+    async (transport) => {
+      const options = { frames: frames.slice(0, FRAMES), frameWithPauseReply: true };
+      expectRunToTheEnd(await seekAtFrame15(options, transport, (session) => session.skip(-10)), 6);
+      expect(server!.requests.map((r) => r.split(" ")[0])).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "PLAY"]);
+    },
+  );
+
+  test("two skips at once: the second PLAY's first packet, read with its reply, is kept", async () => {
+    // Frames of several packets each, so that a first packet taken alone cannot be a whole frame.
+    const large = Movie.fromBytes(makeSampleMovie({ frames: FRAMES, width: 160, height: 120 }), "large.Mjpeg");
+    const options = { frames: Array.from({ length: FRAMES }, (_, i) => large.frame(i)), firstPacketWithReply: true };
+    const numbers = await seekAtFrame15(options, "tcp", (session) => Promise.all([session.skip(-5), session.skip(-5)]));
+    expect(server!.requests.map((r) => r.split(" ")[0])).toEqual(["OPTIONS", "DESCRIBE", "SETUP", "PLAY", "PAUSE", "PAUSE", "PLAY", "PLAY"]);
+    expectRunToTheEnd(numbers, 11);
+    expect(session!.stats().framesDropped).toBe(0);
   });
 });
