@@ -3,6 +3,7 @@
 // write and frame 0 reaching the kernel (0.1 ms on a warm server), all of it counted as the first client's
 // "first frame" delay. One throwaway standard session, played for one frame to a local sink and ended with a BYE,
 // runs the same code at startup instead.
+import type { udp } from "bun";
 import { Movie } from "../media/movie.ts";
 import { sharedPackets, ServedMovie, type FramePackets } from "./movie-library.ts";
 import { Pacer } from "./pacer.ts";
@@ -15,8 +16,13 @@ const PAYLOAD_BYTES = [1400, 600];
 
 /** Best effort: a failure here costs only the warm-up, never the server's start. */
 export async function warmUpSendPath(fps: number): Promise<void> {
-  const sink = await Bun.udpSocket({ hostname: LOOPBACK, port: 0 }).catch(() => undefined);
-  if (!sink) return;
+  let sink: udp.Socket<"buffer">;
+  try {
+    // In a try, not a .catch(): Bun.udpSocket throws a failed bind synchronously.
+    sink = await Bun.udpSocket({ hostname: LOOPBACK, port: 0 });
+  } catch {
+    return;
+  }
   try {
     const payloads = PAYLOAD_BYTES.map((length) => new Uint8Array(length));
     const packets = sharedPackets(payloads);

@@ -22,7 +22,9 @@ type ConnectedSocket = udp.ConnectedSocket<"uint8array">;
 /** ICMP port-unreachable from a client that stopped listening surfaces as an error; the session timeout handles it. */
 const ignoreErrors = () => {};
 
-function bindRtpSocket(hostname: string, port: number, destination: UdpDestination): Promise<ConnectedSocket> {
+// Both binders are async because Bun.udpSocket throws a taken port (EADDRINUSE) synchronously instead of rejecting:
+// as async functions they turn it into the rejection bindPorts retries on.
+async function bindRtpSocket(hostname: string, port: number, destination: UdpDestination): Promise<ConnectedSocket> {
   return Bun.udpSocket({
     hostname,
     port,
@@ -32,7 +34,7 @@ function bindRtpSocket(hostname: string, port: number, destination: UdpDestinati
   });
 }
 
-function bindRtcpSocket(hostname: string, port: number, onData: (bytes: Uint8Array) => void): Promise<Socket> {
+async function bindRtcpSocket(hostname: string, port: number, onData: (bytes: Uint8Array) => void): Promise<Socket> {
   return Bun.udpSocket({
     hostname,
     port,
@@ -42,9 +44,9 @@ function bindRtcpSocket(hostname: string, port: number, onData: (bytes: Uint8Arr
 }
 
 /**
- * The RTP socket on an ephemeral port (even, with RTCP on the odd port above, when `onRtcp` is given). Under a burst of
- * sessions the bind itself can fail with EADDRINUSE (seen in the 10,000-cycle soak), so that is retried like a taken
- * odd port.
+ * The RTP socket on an ephemeral port (even, with RTCP on the odd port above, when `onRtcp` is given). The odd port may
+ * be taken by any other UDP socket on the machine, and under a burst of sessions the ephemeral bind itself can fail with
+ * EADDRINUSE (seen in the 10,000-cycle soak); either is retried on another pair.
  */
 async function bindPorts(
   hostname: string,
