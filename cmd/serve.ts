@@ -61,6 +61,12 @@ export default defineCommand({
     host: { type: "string", default: "0.0.0.0", description: "Address to listen on" },
     fps: { type: "string", default: "20", description: "Frames per second" },
     "max-packet": { type: "string", default: "1400", description: "Largest RTP packet on the standard path, bytes" },
+    gso: {
+      type: "boolean",
+      default: true,
+      description: "Send each frame's RTP packets in one UDP GSO system call where Linux offers it (less kernel time per frame)",
+      negativeDescription: "Send them with sendmmsg, one datagram at a time through the kernel",
+    },
     "session-timeout": { type: "string", default: "60", description: "Seconds without RTSP or RTCP before a standard session ends" },
     "max-sessions": { type: "string", default: String(DEFAULT_LIMITS.maxSessions), description: "Sessions at once; SETUP beyond is answered 503" },
     "max-connections": {
@@ -92,6 +98,7 @@ export default defineCommand({
         host: args.host,
         fps: parsePositiveNumber("fps", args.fps),
         maxPacket: parseInteger("max-packet", args["max-packet"], 128, 65_535),
+        gso: args.gso,
         sessionTimeout: parseInteger("session-timeout", args["session-timeout"], 1, 86_400),
         verbose: Boolean(args.verbose),
         limits: {

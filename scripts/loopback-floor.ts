@@ -3,12 +3,14 @@
 // over 127.0.0.1 from connected sockets in one `sendMany` per frame, as `rtsp serve` sends them. One stream is
 // paced like the server's isolated deadlines (timer, then a busy wait); more streams are spread over the period
 // and sent by a 1 ms timer, like its crowded ones. Prints the sender's CPU and, per stream, the deviation of each
-// frame's last datagram from the stream's median phase (the same statistic as `rtsp bench`).
+// frame's last datagram from the stream's median phase (the same statistic as `rtsp bench`). With --gso each frame
+// leaves in one UDP GSO send from the server's own GSO socket instead.
 //
-//   bun scripts/loopback-floor.ts [--streams 1] [--seconds 20] [--base-port 47000]
+//   bun scripts/loopback-floor.ts [--streams 1] [--seconds 20] [--base-port 47000] [--gso]
 import { parseArgs } from "node:util";
 import type { FrameArrival } from "../lib/client/frame-timing.ts";
 import { scheduleDeviations, summarizeDeviations } from "../lib/bench/pacing.ts";
+import { GsoSocket } from "../lib/server/gso-socket.ts";
 
 const PERIOD_MS = 50;
 const DATAGRAMS_PER_FRAME = 7;
@@ -21,6 +23,7 @@ const { values } = parseArgs({
     seconds: { type: "string", default: "20" },
     "base-port": { type: "string", default: "47000" },
     receive: { type: "boolean", default: false },
+    gso: { type: "boolean", default: false },
   },
 });
 const streams = Number(values.streams);
@@ -58,9 +61,14 @@ async function send(): Promise<void> {
   const receiver = Bun.spawn([process.execPath, import.meta.path, "--receive", ...process.argv.slice(2)], { stdout: "pipe" });
   const lines = receiver.stdout.pipeThrough(new TextDecoderStream()).getReader();
   await lines.read(); // "ready"
-  const sockets = await Promise.all(
-    Array.from({ length: streams }, (_, i) => Bun.udpSocket({ connect: { hostname: "127.0.0.1", port: basePort + i } })),
-  );
+  const sockets: { send(frame: Uint8Array[]): void; close(): void }[] = values.gso
+    ? Array.from({ length: streams }, (_, i) => GsoSocket.open("127.0.0.1", 0, { address: "127.0.0.1", port: basePort + i }))
+    : await Promise.all(
+        Array.from({ length: streams }, async (_, i) => {
+          const socket = await Bun.udpSocket({ connect: { hostname: "127.0.0.1", port: basePort + i } });
+          return { send: (frame: Uint8Array[]) => socket.sendMany(frame), close: () => socket.close() };
+        }),
+      );
   const frame = Array.from({ length: DATAGRAMS_PER_FRAME }, (_, i) => new Uint8Array(DATAGRAM_BYTES).fill(i === DATAGRAMS_PER_FRAME - 1 ? 1 : 0));
   const start = performance.now() + 100;
   const end = start + seconds * 1000;
@@ -73,7 +81,7 @@ async function send(): Promise<void> {
       while (performance.now() < due[0]) {
         // The server's busy wait for an isolated deadline.
       }
-      sockets[0].sendMany(frame);
+      sockets[0].send(frame);
       sent++;
       due[0] += PERIOD_MS;
     }
@@ -82,7 +90,7 @@ async function send(): Promise<void> {
       const now = performance.now();
       for (let i = 0; i < streams; i++) {
         if (due[i] > now + 0.5) continue;
-        sockets[i].sendMany(frame);
+        sockets[i].send(frame);
         sent++;
         due[i] += PERIOD_MS;
       }
@@ -90,13 +98,14 @@ async function send(): Promise<void> {
     }
   }
   const cpu = process.cpuUsage(cpuBefore);
+  for (const socket of sockets) socket.close(); // open sockets would keep the process alive
   // In µs per 100 so that µs of CPU / elapsed is a percentage of one core.
   const elapsed = (performance.now() - start) * 10;
   const received = JSON.parse((await lines.read()).value ?? "{}");
   await receiver.exited;
   const ms = (value: number) => value.toFixed(3);
   const { p50, p99, max } = received.deviation;
-  console.log(`streams ${streams}, ${seconds} s: ${received.frames} of ${sent} frames received`);
+  console.log(`streams ${streams}, ${seconds} s, ${values.gso ? "GSO" : "sendMany"}: ${received.frames} of ${sent} frames received`);
   console.log(`sender CPU ${((cpu.user + cpu.system) / elapsed).toFixed(1)} % of a core (user ${(cpu.user / elapsed).toFixed(1)}, system ${(cpu.system / elapsed).toFixed(1)})`);
   console.log(`receiver CPU ${((received.cpuSeconds * 1e6) / elapsed).toFixed(1)} % of a core (with its start-up)`);
   console.log(`deviation from each stream's median phase: p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max)} ms`);

@@ -25,6 +25,8 @@ export interface ServerContext {
   library: MovieLibrary;
   pacer: Pacer;
   fps: number;
+  /** RTP over UDP through GSO sockets where available. */
+  gso: boolean;
   /** Bytes an interleaved client may have queued before its frames are skipped. */
   maxQueuedBytes: number;
   /** Sessions on the whole server beyond which SETUP is answered 503. */
@@ -251,7 +253,7 @@ async function setup(request: RtspRequest, connection: ConnectionContext, existi
     reply = { protocol: "RTP/AVP/TCP", lowerTransport: "TCP", unicast: true, interleaved: choice.channels };
   } else {
     const rtcpPort = choice.kind === "udp" ? choice.rtcpPort : undefined;
-    const udp = await UdpTransport.open(connection.localAddress, { address: connection.remoteAddress, rtpPort: choice.rtpPort, rtcpPort }, onRtcp);
+    const udp = await UdpTransport.open(connection.localAddress, { address: connection.remoteAddress, rtpPort: choice.rtpPort, rtcpPort }, onRtcp, connection.server.gso);
     transport = udp;
     reply =
       choice.kind === "lab-udp"

@@ -11,11 +11,11 @@ import { StreamSession } from "./stream-session.ts";
 import { UdpTransport } from "./udp-transport.ts";
 
 const LOOPBACK = "127.0.0.1";
-/** Two packets, so the frame leaves through sendMany like a real one. */
+/** Two packets, so the frame leaves in one GSO send or sendMany like a real one. */
 const PAYLOAD_BYTES = [1400, 600];
 
 /** Best effort: a failure here costs only the warm-up, never the server's start. */
-export async function warmUpSendPath(fps: number): Promise<void> {
+export async function warmUpSendPath(fps: number, gso: boolean): Promise<void> {
   let sink: udp.Socket<"buffer">;
   try {
     // In a try, not a .catch(): Bun.udpSocket throws a failed bind synchronously.
@@ -27,7 +27,7 @@ export async function warmUpSendPath(fps: number): Promise<void> {
     const payloads = PAYLOAD_BYTES.map((length) => new Uint8Array(length));
     const packets = sharedPackets(payloads);
     const frames: FramePackets = { frameCount: 1, packets: () => packets };
-    const transport = await UdpTransport.open(LOOPBACK, { address: LOOPBACK, rtpPort: sink.port, rtcpPort: sink.port }, () => {});
+    const transport = await UdpTransport.open(LOOPBACK, { address: LOOPBACK, rtpPort: sink.port, rtcpPort: sink.port }, () => {}, gso);
     const session = new StreamSession({
       id: "warm-up",
       dialect: "standard",

@@ -27,6 +27,8 @@ export interface ServerOptions {
   limits?: Partial<ServerLimits>;
   /** Users who may play; undefined = no authentication. */
   auth?: Pick<AuthOptions, "users" | "allowBasic">;
+  /** Send each frame as one UDP GSO send where Linux offers it; default true. */
+  gso?: boolean;
 }
 
 export interface RtspServer {
@@ -68,6 +70,7 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
     library: new MovieLibrary(root, options.maxPacket),
     pacer,
     fps: options.fps,
+    gso: options.gso ?? true,
     maxQueuedBytes: MAX_QUEUED_BYTES,
     maxSessions: limits.maxSessions,
     get sessionCount() {
@@ -117,7 +120,7 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
     },
   };
 
-  await warmUpSendPath(options.fps);
+  await warmUpSendPath(options.fps, context.gso);
 
   let listener: TCPSocketListener<RtspConnection | undefined>;
   try {

@@ -14,33 +14,47 @@ const FRAMES = 24;
 const root = join(import.meta.dir, "../..");
 let work: string;
 let movie: Movie;
-let server: ReturnType<typeof Bun.spawn>;
-let port: number;
+/** The server as it starts by default, and one with `--no-gso` (RTP in one sendmmsg per frame instead of one GSO send). */
+interface Started {
+  child: ReturnType<typeof Bun.spawn>;
+  port: number;
+}
+let servers: Record<"default" | "noGso", Started> | undefined;
+
+async function startServer(flags: string[]): Promise<Started> {
+  const port = await freeTcpPort();
+  const child = Bun.spawn(["bun", "cmd/rtsp.ts", "serve", "--port", String(port), ...flags, join(work, "movie.Mjpeg")], {
+    cwd: root,
+    stdout: "ignore",
+    stderr: "ignore",
+  });
+  await waitForTcpListener(port, { timeoutMs: 10_000, retryMs: 100, child });
+  return { child, port };
+}
 
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), "rtsp-e2e-"));
   const bytes = makeSampleMovie({ frames: FRAMES, width: 160, height: 120 });
   writeFileSync(join(work, "movie.Mjpeg"), bytes);
   movie = Movie.fromBytes(bytes, "movie.Mjpeg");
-  port = await freeTcpPort();
-  server = Bun.spawn(["bun", "cmd/rtsp.ts", "serve", "--port", String(port), join(work, "movie.Mjpeg")], {
-    cwd: root,
-    stdout: "ignore",
-    stderr: "ignore",
-  });
-  await waitForTcpListener(port, { timeoutMs: 10_000, retryMs: 100, child: server });
+  const [defaultServer, noGso] = await Promise.all([startServer([]), startServer(["--no-gso"])]);
+  servers = { default: defaultServer, noGso };
 });
 
 afterAll(() => {
-  server.kill();
+  for (const server of Object.values(servers ?? {})) server.child.kill();
   rmSync(work, { recursive: true, force: true });
 });
 
-async function play(name: string, flags: string[]): Promise<{ exitCode: number; stderr: string; report: PlayReport; frames: string }> {
+async function play(
+  name: string,
+  flags: string[],
+  server: "default" | "noGso" = "default",
+): Promise<{ exitCode: number; stderr: string; report: PlayReport; frames: string }> {
   const out = join(work, name);
   const reportPath = join(work, `${name}.json`);
   const child = Bun.spawn(
-    ["bun", "cmd/rtsp.ts", "play", `rtsp://127.0.0.1:${port}/movie.Mjpeg`, "--out", out, "--report", reportPath, ...flags],
+    ["bun", "cmd/rtsp.ts", "play", `rtsp://127.0.0.1:${servers![server].port}/movie.Mjpeg`, "--out", out, "--report", reportPath, ...flags],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   const [exitCode, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
@@ -66,9 +80,9 @@ describe("rtsp serve ↔ rtsp play", () => {
     expect(report.packets).toMatchObject({ received: FRAMES, lost: 0 });
   });
 
-  for (const transport of ["udp", "tcp"] as const) {
-    test(`standard path over ${transport}: decoded frames equal the decoded source`, async () => {
-      const { exitCode, stderr, report, frames } = await play(transport, ["--dialect", "rtsp", "--transport", transport]);
+  for (const [transport, server] of [["udp", "default"], ["tcp", "default"], ["udp", "noGso"]] as const) {
+    test(`standard path over ${transport}${server === "noGso" ? " from rtsp serve --no-gso" : ""}: decoded frames equal the decoded source`, async () => {
+      const { exitCode, stderr, report, frames } = await play(`${transport}-${server}`, ["--dialect", "rtsp", "--transport", transport], server);
       expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
       expect(report).toMatchObject({ dialect: "rtsp", transport, framesReceived: FRAMES, framesExpected: FRAMES, endedBy: "complete" });
       expect(report.packets.lost).toBe(0);
