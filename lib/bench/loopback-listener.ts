@@ -23,20 +23,22 @@ export interface ListenerWait {
   retryMs: number;
   /** The process meant to listen: its exit ends the wait at once. */
   child?: Subprocess;
+  /** Where it listens; default 127.0.0.1. */
+  host?: string;
 }
 
-/** Resolves once a connection to 127.0.0.1:`port` succeeds; throws at the deadline or when `child` exits first. */
-export async function waitForTcpListener(port: number, { timeoutMs, retryMs, child }: ListenerWait): Promise<void> {
+/** Resolves once a connection to `host`:`port` succeeds; throws at the deadline or when `child` exits first. */
+export async function waitForTcpListener(port: number, { timeoutMs, retryMs, child, host = "127.0.0.1" }: ListenerWait): Promise<void> {
   const deadline = performance.now() + timeoutMs;
   while (performance.now() < deadline) {
     if (child !== undefined && child.exitCode !== null) throw new Error(`rtsp serve exited with code ${child.exitCode} before listening`);
     try {
-      const socket = await Bun.connect({ hostname: "127.0.0.1", port, socket: { data() {} } });
+      const socket = await Bun.connect({ hostname: host, port, socket: { data() {} } });
       socket.end();
       return;
     } catch {
       await Bun.sleep(retryMs);
     }
   }
-  throw new Error(`rtsp serve did not listen on 127.0.0.1:${port} within ${timeoutMs} ms`);
+  throw new Error(`rtsp serve did not listen on ${host}:${port} within ${timeoutMs} ms`);
 }

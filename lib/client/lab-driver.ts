@@ -54,7 +54,7 @@ export class LabDriver implements DialectDriver {
   }
 
   async setup(): Promise<void> {
-    this.receiver ??= await bindUdp(this.options.clientPort, (datagram) => this.onDatagram(datagram));
+    this.receiver ??= await bindUdp(this.options.clientPort, this.connection.family, (datagram) => this.onDatagram(datagram));
     // Exactly the reference client's header: its server reads the port as `request[2].split(' ')[3]`.
     const reply = await this.send("SETUP", [["Transport", `RTP/UDP; client_port= ${this.receiver.port}`]]);
     const frames = Number(getHeader(reply.headers, "Frames"));

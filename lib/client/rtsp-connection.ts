@@ -97,6 +97,11 @@ export class RtspConnection {
     return !this.closed;
   }
 
+  /** The address family the connection runs over; the server sends RTP/UDP back to the same address. */
+  get family(): "IPv4" | "IPv6" {
+    return this.socket?.localFamily ?? "IPv4";
+  }
+
   /** Sends one request once every earlier one is answered; rejects with a ClientError on timeout or a closed connection. */
   request(method: string, uri: string, headers: HeaderList = [], options: RequestOptions = {}): Promise<RtspReply> {
     const run = () => this.sendAuthorized(method, uri, headers, options.version ?? "RTSP/1.0", options.timeoutMs ?? this.options.replyTimeoutMs);

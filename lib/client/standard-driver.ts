@@ -181,6 +181,7 @@ export class StandardDriver implements DialectDriver {
   private async setupUdp(): Promise<RtspReply> {
     this.udp ??= await bindRtpRtcpPair(
       this.options.clientPort,
+      this.connection.family,
       (datagram) => this.receiver.push(datagram, performance.now()),
       (datagram, port, address) => this.onRtcp(datagram, port, address),
     );
@@ -246,7 +247,14 @@ export class StandardDriver implements DialectDriver {
       { type: "sdes", chunks: [{ ssrc: this.ssrc, cname: "rtsp-play@127.0.0.1" }] },
     ]);
     if (this.transport === "tcp") this.connection.sendInterleaved(this.channels[1], packet);
-    else if (this.udp && this.serverRtcp) this.udp.rtcp.send(packet, this.serverRtcp.port, this.serverRtcp.address);
+    else if (this.udp && this.serverRtcp) {
+      try {
+        this.udp.rtcp.send(packet, this.serverRtcp.port, this.serverRtcp.address);
+      } catch {
+        // Bun throws what the kernel refuses (a Transport source= of the other address family, an unreachable
+        // network). Reports are advisory: the play goes on without them, as it would if they were lost on the way.
+      }
+    }
   }
 
   private onInterleaved(channel: number, payload: Uint8Array): void {

@@ -3,10 +3,13 @@ import type { udp } from "bun";
 
 export type DatagramHandler = (datagram: Uint8Array, port: number, address: string) => void;
 export type UdpReceiver = udp.Socket<"buffer">;
+/** The RTSP connection's address family: an IPv4 socket cannot receive from, nor send to, an IPv6 server. */
+export type Family = "IPv4" | "IPv6";
 
-export async function bindUdp(port: number, onDatagram: DatagramHandler): Promise<UdpReceiver> {
+export async function bindUdp(port: number, family: Family, onDatagram: DatagramHandler): Promise<UdpReceiver> {
   try {
     return await Bun.udpSocket({
+      hostname: family === "IPv6" ? "::" : "0.0.0.0",
       port,
       // Bun gives every datagram a buffer of its own, so a plain view over it is safe to keep: no copy per packet.
       socket: {
@@ -26,22 +29,22 @@ export interface UdpPair {
 const PAIR_ATTEMPTS = 50;
 
 /** RFC 3550 §11: RTP on an even port, RTCP on the odd port above it. `port` 0 picks a free pair. */
-export async function bindRtpRtcpPair(port: number, onRtp: DatagramHandler, onRtcp: DatagramHandler): Promise<UdpPair> {
+export async function bindRtpRtcpPair(port: number, family: Family, onRtp: DatagramHandler, onRtcp: DatagramHandler): Promise<UdpPair> {
   if (port !== 0) {
     if (port % 2 !== 0) throw new Error(`the RTP client port must be even (RTCP uses the next one), got ${port}`);
-    const rtp = await bindUdp(port, onRtp);
+    const rtp = await bindUdp(port, family, onRtp);
     try {
-      return { rtp, rtcp: await bindUdp(port + 1, onRtcp) };
+      return { rtp, rtcp: await bindUdp(port + 1, family, onRtcp) };
     } catch (error) {
       rtp.close();
       throw error;
     }
   }
   for (let attempt = 0; attempt < PAIR_ATTEMPTS; attempt++) {
-    const rtp = await bindUdp(0, onRtp);
+    const rtp = await bindUdp(0, family, onRtp);
     if (rtp.port % 2 === 0 && rtp.port < 65535) {
       try {
-        return { rtp, rtcp: await bindUdp(rtp.port + 1, onRtcp) };
+        return { rtp, rtcp: await bindUdp(rtp.port + 1, family, onRtcp) };
       } catch {
         // The odd neighbour is taken: try another pair.
       }

@@ -1,8 +1,8 @@
 // A standard RTSP server written as raw wire bytes: OPTIONS, DESCRIBE (SDP with Content-Base and a=control), SETUP over
 // UDP or TCP interleaved, PLAY (from a Range start, or on from a PAUSE) with Range and RTP-Info, RFC 2435 packets (one
 // frame every 10 ms, sequence numbers running on across plays), RTCP SR and BYE at the end, PAUSE, TEARDOWN. Switches
-// let a test refuse UDP (461), swallow UDP media, reorder and duplicate packets, or send a frame's packet at once with
-// the PLAY or PAUSE reply.
+// let a test refuse UDP (461), swallow UDP media, reorder and duplicate packets, send a frame's packet at once with
+// the PLAY or PAUSE reply, or name an RTCP source the client cannot send to.
 import type { Socket, TCPSocketListener, udp } from "bun";
 import { packetizeJpeg } from "../../lib/rtp/jpeg-packetizer.ts";
 import { encodeRtcp, ntpFromUnixMs } from "../../lib/rtp/rtcp.ts";
@@ -27,6 +27,8 @@ export interface FakeServerOptions {
   firstPacketWithReply?: boolean;
   /** Send one more frame with the PAUSE reply, the same way: a frame still on its way when the pause takes effect. */
   frameWithPauseReply?: boolean;
+  /** A `source=` parameter for the UDP SETUP reply: where the client is to send its RTCP. */
+  transportSource?: string;
 }
 
 export interface FakeServer {
@@ -184,7 +186,11 @@ export async function startFakeServer(options: FakeServerOptions): Promise<FakeS
         const ports = /client_port=(\d+)-(\d+)/.exec(transport);
         if (!ports) return reply("400 Bad Request");
         socket.data.udpTarget = { rtp: Number(ports[1]), rtcp: Number(ports[2]) };
-        return reply("200 OK", [`Transport: RTP/AVP;unicast;client_port=${ports[1]}-${ports[2]};server_port=${udpSocket.port}-${udpSocket.port + 1}`, session]);
+        const source = options.transportSource === undefined ? "" : `;source=${options.transportSource}`;
+        return reply("200 OK", [
+          `Transport: RTP/AVP;unicast;client_port=${ports[1]}-${ports[2]};server_port=${udpSocket.port}-${udpSocket.port + 1}${source}`,
+          session,
+        ]);
       }
       case "PLAY": {
         const state = socket.data;

@@ -48,6 +48,13 @@ describe("standard RTSP against raw-wire servers", () => {
     expect(server!.requests[2]).toMatch(/Transport: RTP\/AVP;unicast;client_port=(\d*[02468])-\d+/);
   });
 
+  test("UDP: an RTCP source the client cannot send to (IPv6 to an IPv4 client) costs the receiver reports, not the play", async () => {
+    // Receiver reports go every 5 s: ten frames 600 ms apart keep the session playing past the first one.
+    const { report, outDir } = await play({ transportSource: "::1", frameIntervalMs: 600 }, "udp");
+    expectDecodedFrames(outDir);
+    expect(report).toMatchObject({ framesReceived: FRAMES, endedBy: "complete" });
+  }, 15_000);
+
   test("UDP: reordered and duplicated packets are put back in order and counted", async () => {
     const { report, outDir } = await play({ shuffleUdp: true }, "udp");
     expectDecodedFrames(outDir);

@@ -14,22 +14,28 @@ const FRAMES = 24;
 const root = join(import.meta.dir, "../..");
 let work: string;
 let movie: Movie;
-/** The server as it starts by default, and one with `--no-gso` (RTP in one sendmmsg per frame instead of one GSO send). */
+/**
+ * The server as it starts by default, one with `--no-gso` (RTP in one sendmmsg per frame instead of one GSO send),
+ * and one on IPv6 loopback.
+ */
+type ServerName = "default" | "noGso" | "ipv6";
 interface Started {
   child: ReturnType<typeof Bun.spawn>;
   port: number;
+  /** As it goes in a URL. */
+  host: string;
 }
-let servers: Record<"default" | "noGso", Started> | undefined;
+let servers: Record<ServerName, Started> | undefined;
 
-async function startServer(flags: string[]): Promise<Started> {
+async function startServer(flags: string[], host = "127.0.0.1"): Promise<Started> {
   const port = await freeTcpPort();
   const child = Bun.spawn(["bun", "cmd/rtsp.ts", "serve", "--port", String(port), ...flags, join(work, "movie.Mjpeg")], {
     cwd: root,
     stdout: "ignore",
     stderr: "ignore",
   });
-  await waitForTcpListener(port, { timeoutMs: 10_000, retryMs: 100, child });
-  return { child, port };
+  await waitForTcpListener(port, { timeoutMs: 10_000, retryMs: 100, child, host });
+  return { child, port, host: host.includes(":") ? `[${host}]` : host };
 }
 
 beforeAll(async () => {
@@ -37,8 +43,8 @@ beforeAll(async () => {
   const bytes = makeSampleMovie({ frames: FRAMES, width: 160, height: 120 });
   writeFileSync(join(work, "movie.Mjpeg"), bytes);
   movie = Movie.fromBytes(bytes, "movie.Mjpeg");
-  const [defaultServer, noGso] = await Promise.all([startServer([]), startServer(["--no-gso"])]);
-  servers = { default: defaultServer, noGso };
+  const [defaultServer, noGso, ipv6] = await Promise.all([startServer([]), startServer(["--no-gso"]), startServer(["--host", "::1"], "::1")]);
+  servers = { default: defaultServer, noGso, ipv6 };
 });
 
 afterAll(() => {
@@ -49,12 +55,12 @@ afterAll(() => {
 async function play(
   name: string,
   flags: string[],
-  server: "default" | "noGso" = "default",
+  server: ServerName = "default",
 ): Promise<{ exitCode: number; stderr: string; report: PlayReport; frames: string }> {
   const out = join(work, name);
   const reportPath = join(work, `${name}.json`);
   const child = Bun.spawn(
-    ["bun", "cmd/rtsp.ts", "play", `rtsp://127.0.0.1:${servers![server].port}/movie.Mjpeg`, "--out", out, "--report", reportPath, ...flags],
+    ["bun", "cmd/rtsp.ts", "play", `rtsp://${servers![server].host}:${servers![server].port}/movie.Mjpeg`, "--out", out, "--report", reportPath, ...flags],
     { cwd: root, stdout: "pipe", stderr: "pipe" },
   );
   const [exitCode, stderr] = await Promise.all([child.exited, new Response(child.stderr).text()]);
@@ -97,6 +103,16 @@ describe("rtsp serve ↔ rtsp play", () => {
       }
     });
   }
+
+  test("over IPv6 ([::1]): the standard path over UDP and the lab dialect play every frame", async () => {
+    for (const flags of [["--dialect", "rtsp", "--transport", "udp"], ["--dialect", "lab"]]) {
+      const { exitCode, stderr, report, frames } = await play(`ipv6-${flags[1]}`, flags, "ipv6");
+      expect({ exitCode, stderr }).toEqual({ exitCode: 0, stderr: "" });
+      expect(report).toMatchObject({ transport: "udp", framesReceived: FRAMES, endedBy: "complete" });
+      expect(report.packets.lost).toBe(0);
+      expect(savedNames(frames)).toEqual(expectedNames);
+    }
+  });
 
   test("auto dialect and transport settle on the standard path over UDP", async () => {
     const { exitCode, stderr, report } = await play("auto", []);
