@@ -61,6 +61,11 @@ export class ControlConnection {
     return connection;
   }
 
+  /** The address family of the connection; the server sends RTP/UDP back to the same address. */
+  get family(): "IPv4" | "IPv6" {
+    return this.socket?.localFamily ?? "IPv4";
+  }
+
   /** Sends one request (CSeq first, as the lab server expects) and resolves with its reply. */
   request(method: string, uri: string, headers: HeaderList = [], timeoutMs = 10_000): Promise<TimedResponse> {
     if (this.closed || !this.socket) return Promise.reject(new Error(`${method}: RTSP connection is closed`));

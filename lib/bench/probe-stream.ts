@@ -76,7 +76,7 @@ export class ProbeStream {
   private async playLab(): Promise<void> {
     const stream = parseStreamUrl(this.options.url);
     this.control = await ControlConnection.open(stream.host, stream.port, "lab");
-    const { rtp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onLabDatagram(datagram, arrivalMs), false);
+    const { rtp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onLabDatagram(datagram, arrivalMs), false, this.control.family);
     this.sockets.push(rtp);
     // The lab server reads the port as the fourth space-separated word of this exact line.
     this.aggregateUri = stream.labName;
@@ -105,7 +105,7 @@ export class ProbeStream {
     if (tcp) {
       transport = "RTP/AVP/TCP;unicast;interleaved=0-1";
     } else {
-      const { rtp, rtcp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onRtpPacket(datagram, arrivalMs), true);
+      const { rtp, rtcp } = await this.options.ports.bindPair((datagram, arrivalMs) => this.onRtpPacket(datagram, arrivalMs), true, this.control.family);
       this.sockets.push(rtp, rtcp!);
       transport = `RTP/AVP;unicast;client_port=${rtp.port}-${rtcp!.port}`;
     }

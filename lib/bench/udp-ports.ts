@@ -11,17 +11,21 @@ const BIND_ATTEMPTS = 200;
 export class UdpPortAllocator {
   constructor(private next: number) {}
 
-  /** An even RTP port and, when `withRtcp`, the RTCP port just above it (RFC 3550 §11). */
-  async bindPair(onRtp: DatagramHandler, withRtcp: boolean): Promise<{ rtp: ReceiveSocket; rtcp?: ReceiveSocket }> {
+  /**
+   * An even RTP port and, when `withRtcp`, the RTCP port just above it (RFC 3550 §11), on every address of the
+   * RTSP connection's family, so a server on another host or on IPv6 reaches them.
+   */
+  async bindPair(onRtp: DatagramHandler, withRtcp: boolean, family: "IPv4" | "IPv6"): Promise<{ rtp: ReceiveSocket; rtcp?: ReceiveSocket }> {
+    const hostname = family === "IPv6" ? "::" : "0.0.0.0";
     for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
       const port = this.next;
       this.next += 2;
       if (port + 1 > 65535) break;
-      const rtp = await bindOrUndefined(port, onRtp);
+      const rtp = await bindOrUndefined(hostname, port, onRtp);
       if (!rtp) continue;
       if (!withRtcp) return { rtp };
       // RTCP is bound so the server's sender reports land somewhere; the bench does not read them.
-      const rtcp = await bindOrUndefined(port + 1, () => {});
+      const rtcp = await bindOrUndefined(hostname, port + 1, () => {});
       if (rtcp) return { rtp, rtcp };
       rtp.close();
     }
@@ -29,10 +33,10 @@ export class UdpPortAllocator {
   }
 }
 
-async function bindOrUndefined(port: number, onDatagram: DatagramHandler): Promise<ReceiveSocket | undefined> {
+async function bindOrUndefined(hostname: string, port: number, onDatagram: DatagramHandler): Promise<ReceiveSocket | undefined> {
   try {
     return await Bun.udpSocket({
-      hostname: "127.0.0.1",
+      hostname,
       port,
       socket: { data: (_socket, datagram) => onDatagram(datagram, performance.now()) },
     });

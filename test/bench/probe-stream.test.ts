@@ -9,12 +9,12 @@ const SENT_FRAMES = [1, 2, 4, 5]; // frame 3 is "lost"
 let stopServer: (() => void) | undefined;
 afterEach(() => stopServer?.());
 
-async function startLabStandIn(): Promise<{ port: number; requests: string[] }> {
+async function startLabStandIn(host = "127.0.0.1"): Promise<{ port: number; requests: string[] }> {
   const requests: string[] = [];
-  const sender = await Bun.udpSocket({});
+  const sender = await Bun.udpSocket({ hostname: host });
   let clientPort = 0;
   const listener = Bun.listen({
-    hostname: "127.0.0.1",
+    hostname: host,
     port: 0,
     socket: {
       data(socket, chunk) {
@@ -29,7 +29,7 @@ async function startLabStandIn(): Promise<{ port: number; requests: string[] }> 
           for (const frame of SENT_FRAMES) {
             const datagram = new Uint8Array(12 + 4);
             datagram.set([0x80, 26, frame >> 8, frame & 0xff]);
-            sender.send(datagram, clientPort, "127.0.0.1");
+            sender.send(datagram, clientPort, host);
           }
         }
       },
@@ -42,10 +42,13 @@ async function startLabStandIn(): Promise<{ port: number; requests: string[] }> 
   return { port: listener.port, requests };
 }
 
-test("lab dialect: SETUP/PLAY as the lab writes them, one frame per datagram, numbered by sequence", async () => {
-  const { port, requests } = await startLabStandIn();
+test.each([
+  ["127.0.0.1", "127.0.0.1"],
+  ["::1", "[::1]"],
+])("lab dialect on %s: SETUP/PLAY as the lab writes them, one frame per datagram, numbered by sequence", async (host, urlHost) => {
+  const { port, requests } = await startLabStandIn(host);
   const stream = await ProbeStream.play({
-    url: `rtsp://127.0.0.1:${port}/movie.Mjpeg`,
+    url: `rtsp://${urlHost}:${port}/movie.Mjpeg`,
     dialect: "lab",
     transport: "udp",
     ports: new UdpPortAllocator(46000),
