@@ -2,6 +2,7 @@
 import type { Socket } from "bun";
 import { serializeRequest, type HeaderList, type RtspResponse } from "../rtsp/message.ts";
 import { RtspReader } from "../rtsp/reader.ts";
+import type { Family } from "../client/udp-sockets.ts";
 
 /** Which wire the measuring clients speak: the lab's (SETUP/PLAY, one datagram per frame) or RFC 2326. */
 export type BenchDialect = "lab" | "rtsp";
@@ -62,7 +63,7 @@ export class ControlConnection {
   }
 
   /** The address family of the connection; the server sends RTP/UDP back to the same address. */
-  get family(): "IPv4" | "IPv6" {
+  get family(): Family {
     return this.socket?.localFamily ?? "IPv4";
   }
 

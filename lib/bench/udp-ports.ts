@@ -1,6 +1,7 @@
 // UDP receive sockets for the measuring clients, bound on consecutive ports from a base so 1000 streams never
 // collide with each other, skipping ports something else already holds.
 import type { udp } from "bun";
+import { anyAddress, type Family } from "../client/udp-sockets.ts";
 
 export type ReceiveSocket = udp.Socket<"buffer">;
 export type DatagramHandler = (datagram: Uint8Array, arrivalMs: number) => void;
@@ -15,8 +16,8 @@ export class UdpPortAllocator {
    * An even RTP port and, when `withRtcp`, the RTCP port just above it (RFC 3550 §11), on every address of the
    * RTSP connection's family, so a server on another host or on IPv6 reaches them.
    */
-  async bindPair(onRtp: DatagramHandler, withRtcp: boolean, family: "IPv4" | "IPv6"): Promise<{ rtp: ReceiveSocket; rtcp?: ReceiveSocket }> {
-    const hostname = family === "IPv6" ? "::" : "0.0.0.0";
+  async bindPair(onRtp: DatagramHandler, withRtcp: boolean, family: Family): Promise<{ rtp: ReceiveSocket; rtcp?: ReceiveSocket }> {
+    const hostname = anyAddress(family);
     for (let attempt = 0; attempt < BIND_ATTEMPTS; attempt++) {
       const port = this.next;
       this.next += 2;

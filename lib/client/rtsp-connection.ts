@@ -7,6 +7,7 @@ import { RequestAuthorizer } from "./request-authorizer.ts";
 import type { Credentials } from "./rtsp-url.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
 import { ClientError, describeConnectFailure } from "./client-error.ts";
+import type { Family } from "./udp-sockets.ts";
 
 export interface ConnectionOptions {
   host: string;
@@ -98,7 +99,7 @@ export class RtspConnection {
   }
 
   /** The address family the connection runs over; the server sends RTP/UDP back to the same address. */
-  get family(): "IPv4" | "IPv6" {
+  get family(): Family {
     return this.socket?.localFamily ?? "IPv4";
   }
 

@@ -6,10 +6,15 @@ export type UdpReceiver = udp.Socket<"buffer">;
 /** The RTSP connection's address family: an IPv4 socket cannot receive from, nor send to, an IPv6 server. */
 export type Family = "IPv4" | "IPv6";
 
+/** Every local address of the family: a server's RTP reaches it whichever interface it comes in on. */
+export function anyAddress(family: Family): string {
+  return family === "IPv6" ? "::" : "0.0.0.0";
+}
+
 export async function bindUdp(port: number, family: Family, onDatagram: DatagramHandler): Promise<UdpReceiver> {
   try {
     return await Bun.udpSocket({
-      hostname: family === "IPv6" ? "::" : "0.0.0.0",
+      hostname: anyAddress(family),
       port,
       // Bun gives every datagram a buffer of its own, so a plain view over it is safe to keep: no copy per packet.
       socket: {
