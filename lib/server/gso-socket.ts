@@ -1,10 +1,11 @@
 // A connected UDP socket opened through libc, so that a frame's packets leave as one UDP GSO send (Linux 4.18+,
 // `UDP_SEGMENT`): the kernel takes the frame's datagrams in one sendmsg, walks the network stack once and cuts them
 // apart at the end, instead of once per datagram as sendmmsg does. RTP/JPEG suits it: every packet of a frame but
-// the last is exactly the largest packet size. At 1000 streams over loopback it takes a quarter or more off the
-// server's CPU (BENCHMARKS.md). Bun's UDP API has no way to ask for it, hence bun:ffi. Where libc or GSO is missing, `open`
-// reports it and the transport stays on Bun's sockets; a kernel or device that refuses GSO at send time (EIO from a
-// device without checksum offload) turns it off for that socket and the datagrams go one by one.
+// the last is exactly the largest packet size. At 1000 streams over loopback it takes about a quarter off the
+// server's CPU (BENCHMARKS.md, seventh round). Bun's UDP API cannot ask for it, hence bun:ffi. Where there is no
+// glibc, or `open` cannot take the addresses, the transport stays on Bun's sockets; a kernel, route or device that
+// refuses GSO at send time (EINVAL on an old kernel, EIO from a device without checksum offload) turns it off for
+// that socket, and the datagrams go one sendmsg each.
 import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
 
 const AF_INET = 2;
