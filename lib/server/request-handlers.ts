@@ -241,6 +241,8 @@ async function setup(request: RtspRequest, connection: ConnectionContext, existi
   }
   const frames = dialect === "lab" ? movie.wholeFrames : await rtpFramesOf(movie);
   if (!(frames instanceof RtpFrames || frames instanceof WholeJpegFrames)) return { ...frames, session: existing };
+  // The rest of the movie's packets are built in the background, so this play and the next do not build them.
+  void frames.prepare();
 
   let session = existing;
   const onRtcp = (bytes: Uint8Array) => {

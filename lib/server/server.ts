@@ -121,6 +121,7 @@ export async function startServer(options: ServerOptions): Promise<RtspServer> {
   };
 
   await warmUpSendPath(options.fps, context.gso);
+  await context.library.prepareServedFile();
 
   let listener: TCPSocketListener<RtspConnection | undefined>;
   try {
