@@ -11,6 +11,7 @@ import { parseArgs } from "node:util";
 import type { FrameArrival } from "../lib/client/frame-timing.ts";
 import { scheduleDeviations, summarizeDeviations } from "../lib/bench/pacing.ts";
 import { GsoSocket } from "../lib/server/gso-socket.ts";
+import { BunRtpSocket, type RtpSocket } from "../lib/server/udp-transport.ts";
 
 const PERIOD_MS = 50;
 const DATAGRAMS_PER_FRAME = 7;
@@ -61,13 +62,14 @@ async function send(): Promise<void> {
   const receiver = Bun.spawn([process.execPath, import.meta.path, "--receive", ...process.argv.slice(2)], { stdout: "pipe" });
   const lines = receiver.stdout.pipeThrough(new TextDecoderStream()).getReader();
   await lines.read(); // "ready"
-  const sockets: { send(frame: Uint8Array[]): void; close(): void }[] = values.gso
+  const sockets: RtpSocket[] = values.gso
     ? Array.from({ length: streams }, (_, i) => GsoSocket.open("127.0.0.1", 0, { address: "127.0.0.1", port: basePort + i }))
     : await Promise.all(
-        Array.from({ length: streams }, async (_, i) => {
-          const socket = await Bun.udpSocket({ connect: { hostname: "127.0.0.1", port: basePort + i } });
-          return { send: (frame: Uint8Array[]) => socket.sendMany(frame), close: () => socket.close() };
-        }),
+        Array.from(
+          { length: streams },
+          async (_, i) =>
+            new BunRtpSocket(await Bun.udpSocket({ binaryType: "uint8array", connect: { hostname: "127.0.0.1", port: basePort + i } })),
+        ),
       );
   const frame = Array.from({ length: DATAGRAMS_PER_FRAME }, (_, i) => new Uint8Array(DATAGRAM_BYTES).fill(i === DATAGRAMS_PER_FRAME - 1 ? 1 : 0));
   const start = performance.now() + 100;

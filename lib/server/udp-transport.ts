@@ -20,7 +20,7 @@ export interface UdpDestination {
 type Socket = udp.Socket<"uint8array">;
 
 /** Where a session's RTP datagrams leave: a GSO socket or one of Bun's. */
-interface RtpSocket {
+export interface RtpSocket {
   readonly port: number;
   readonly closed: boolean;
   /** One frame's datagrams, in order. */
@@ -28,7 +28,8 @@ interface RtpSocket {
   close(): void;
 }
 
-class BunRtpSocket implements RtpSocket {
+/** Bun's connected UDP socket as an RtpSocket: a frame in one sendmmsg (also the floor script's `sendMany` sender). */
+export class BunRtpSocket implements RtpSocket {
   constructor(private readonly socket: udp.ConnectedSocket<"uint8array">) {}
 
   get port(): number {
