@@ -163,7 +163,7 @@ export class GsoSocket {
         bytes += datagrams[end].length;
         end++;
       }
-      if (!this.sendRun(datagrams, start, end, size) && end - start > 1) {
+      if (!this.sendRun(datagrams, start, end, size)) {
         this.gsoRefused = true; // and send this run again, one datagram at a time
         continue;
       }
@@ -171,7 +171,7 @@ export class GsoSocket {
     }
   }
 
-  /** One sendmsg of datagrams[start, end), segmented at `size` when more than one. False when GSO was refused. */
+  /** One sendmsg of datagrams[start, end), segmented at `size` when more than one. False only when GSO was refused. */
   private sendRun(datagrams: readonly Uint8Array[], start: number, end: number, size: number): boolean {
     const iovecs = this.iovecs;
     for (let i = start, at = 0; i < end; i++, at += IOVEC_BYTES / 4) {
