@@ -6,74 +6,24 @@
 // glibc, or `open` cannot take the addresses, the transport stays on Bun's sockets; a kernel, route or device that
 // refuses GSO at send time (EINVAL on an old kernel, EIO from a device without checksum offload) turns it off for
 // that socket, and the datagrams go one sendmsg each.
-import { dlopen, FFIType, ptr, read, type Pointer } from "bun:ffi";
+import { ptr, type Pointer } from "bun:ffi";
+import { errno, IOVEC_BYTES, libc, MSG_DONTWAIT, MSGHDR_BYTES, openUdpSocket, socketAddress, socketError, writePointer } from "../net/libc.ts";
 
-const AF_INET = 2;
-const AF_INET6 = 10;
-const SOCK_DGRAM = 2;
-const SOCK_NONBLOCK = 0o4000;
-const SOCK_CLOEXEC = 0o2000000;
 const SOL_UDP = 17;
 const UDP_SEGMENT = 103;
-const MSG_DONTWAIT = 0x40;
 /** errno values that mean "not with GSO" rather than "not now". */
 const GSO_REFUSED = new Set([5 /* EIO */, 22 /* EINVAL */, 90 /* EMSGSIZE */, 92 /* ENOPROTOOPT */, 95 /* EOPNOTSUPP */]);
-const ERRNO_NAMES: Record<number, string> = { 13: "EACCES", 98: "EADDRINUSE", 99: "EADDRNOTAVAIL", 97: "EAFNOSUPPORT" };
 
 /** The kernel's UDP_MAX_SEGMENTS as GSO came with it (later kernels allow more), and the largest UDP payload over IPv4. */
 const MAX_SEGMENTS = 64;
 const MAX_GSO_BYTES = 65_507;
 
-// struct msghdr, iovec and cmsghdr on LP64 Linux (x86_64, aarch64).
-const MSGHDR_BYTES = 56;
-const IOVEC_BYTES = 16;
+/** The UDP_SEGMENT control message: a cmsghdr and a u16 segment size. */
 const CMSG_SPACE_U16 = 24;
 const CMSG_LEN_U16 = 18;
 
-function loadLibc() {
-  if (process.platform !== "linux" || (process.arch !== "x64" && process.arch !== "arm64")) return undefined;
-  try {
-    return dlopen("libc.so.6", {
-      socket: { args: [FFIType.i32, FFIType.i32, FFIType.i32], returns: FFIType.i32 },
-      bind: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-      connect: { args: [FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
-      getsockname: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-      sendmsg: { args: [FFIType.i32, FFIType.ptr, FFIType.i32], returns: FFIType.i64_fast },
-      close: { args: [FFIType.i32], returns: FFIType.i32 },
-      inet_pton: { args: [FFIType.i32, FFIType.ptr, FFIType.ptr], returns: FFIType.i32 },
-      __errno_location: { args: [], returns: FFIType.ptr },
-    }).symbols;
-  } catch {
-    return undefined; // not glibc (musl names its libc differently) or no FFI: Bun's sockets it is
-  }
-}
-
-const libc = loadLibc();
-
 /** True where GSO sockets can be opened at all (Linux with glibc); `open` can still fail for a given address. */
 export const gsoSupported = libc !== undefined;
-
-function errno(): number {
-  return read.i32(libc!.__errno_location() as Pointer, 0);
-}
-
-function socketError(call: string): Error & { code: string } {
-  const number = errno();
-  const code = ERRNO_NAMES[number] ?? `errno ${number}`;
-  return Object.assign(new Error(`${call} ${code}`), { code });
-}
-
-/** A sockaddr_in or sockaddr_in6 for an IP literal; undefined when it is not one. */
-function socketAddress(address: string, port: number): Uint8Array | undefined {
-  const family = address.includes(":") ? AF_INET6 : AF_INET;
-  const bytes = new Uint8Array(family === AF_INET ? 16 : 28);
-  const view = new DataView(bytes.buffer);
-  view.setUint16(0, family, true);
-  view.setUint16(2, port, false);
-  const literal = Buffer.from(`${address}\0`);
-  if (libc!.inet_pton(family, ptr(literal), ptr(bytes, family === AF_INET ? 4 : 8)) !== 1) return undefined;
-  return bytes;
-}
 
 export class GsoSocket {
   // The message header, its iovecs and the UDP_SEGMENT control message, reused for every send. Each over an
@@ -112,19 +62,13 @@ export class GsoSocket {
     if (!local || !peer || local[0] !== peer[0]) {
       throw Object.assign(new Error(`not an address pair for one socket: ${hostname} → ${remote.address}`), { code: "EINVAL" });
     }
-    const fd = libc.socket(local[0], SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-    if (fd < 0) throw socketError("socket");
-    try {
-      if (libc.bind(fd, ptr(local), local.length) < 0) throw socketError("bind");
-      if (libc.connect(fd, ptr(peer), peer.length) < 0) throw socketError("connect");
-      const bound = new Uint8Array(28);
-      const length = new Uint32Array([bound.length]);
-      if (libc.getsockname(fd, ptr(bound), ptr(length)) < 0) throw socketError("getsockname");
-      return new GsoSocket(fd, (bound[2] << 8) | bound[3]);
-    } catch (error) {
+    const { fd, port: boundPort } = openUdpSocket(local);
+    if (libc.connect(fd, ptr(peer), peer.length) < 0) {
+      const error = socketError("connect");
       libc.close(fd);
       throw error;
     }
+    return new GsoSocket(fd, boundPort);
   }
 
   get closed(): boolean {
@@ -175,9 +119,7 @@ export class GsoSocket {
   private sendRun(datagrams: readonly Uint8Array[], start: number, end: number, size: number): boolean {
     const iovecs = this.iovecs;
     for (let i = start, at = 0; i < end; i++, at += IOVEC_BYTES / 4) {
-      const address = ptr(datagrams[i]);
-      iovecs[at] = address >>> 0;
-      iovecs[at + 1] = Math.floor(address / 0x1_0000_0000);
+      writePointer(iovecs, at, ptr(datagrams[i]));
       iovecs[at + 2] = datagrams[i].length;
       iovecs[at + 3] = 0;
     }
