@@ -11,7 +11,8 @@ import { startLocalServer } from "../lib/bench/local-server.ts";
 import { describeMachine } from "../lib/bench/machine.ts";
 import type { BenchTransport } from "../lib/bench/probe-stream.ts";
 import { formatReportTable } from "../lib/bench/report-table.ts";
-import { UdpPortAllocator } from "../lib/bench/udp-ports.ts";
+import { defaultArrivalClock, UdpPortAllocator, type ArrivalClock } from "../lib/bench/udp-ports.ts";
+import { KernelStampedSockets } from "../lib/bench/kernel-stamped-sockets.ts";
 
 const MAX_CLIENTS = 5000;
 const SETUP_BATCH = 50;
@@ -34,6 +35,13 @@ export default defineCommand({
     svg: { type: "string", description: "Write a chart of interval and deviation over time (one file per step when sweeping: NAME-<clients>.svg)" },
     ...dialectArg,
     transport: { type: "enum", options: ["udp", "tcp"], default: "udp", description: "RTP over UDP, or interleaved on the RTSP connection" },
+    clock: {
+      type: "enum",
+      options: ["kernel", "callback"],
+      default: defaultArrivalClock,
+      description:
+        "A UDP datagram's arrival time: when the kernel received it (Linux), or when the bench's callback ran, which adds the measuring process's own delays. TCP is always timed by callback",
+    },
     "port-base": { type: "string", default: "40000", description: "First local UDP port of the measuring clients (two per stream)" },
     movie: { type: "string", description: "Movie for the local server (default: the bundled sample)" },
     "server-pid": { type: "string", description: "Sample this process's CPU and RSS (a server given by URL that runs on this machine)" },
@@ -80,7 +88,9 @@ async function runSteps(
       const url = local?.url ?? args.url!;
       const dialect: BenchDialect = args.dialect === "auto" ? await detectDialect(url) : (args.dialect as BenchDialect);
       const warmup = warmupSeconds ? ` after ${warmupSeconds} s warm-up` : "";
-      consola.info(`${clients} client(s) → ${url} (${dialect}, ${dialect === "lab" ? "udp" : transport}), ${durationSeconds} s${warmup}`);
+      const lower = dialect === "lab" ? "udp" : transport;
+      const clock = lower === "udp" ? ports.clock : "callback";
+      consola.info(`${clients} client(s) → ${url} (${dialect}, ${lower}, ${clock} arrival times), ${durationSeconds} s${warmup}`);
       steps.push(
         await runBenchStep({
           url,
@@ -117,6 +127,7 @@ function parseOptions(args: {
   duration: string;
   warmup: string;
   transport: string;
+  clock: string;
   "port-base": string;
   movie?: string;
   "server-pid"?: string;
@@ -129,10 +140,17 @@ function parseOptions(args: {
     clientSteps: parseClientSteps(args.clients),
     durationSeconds: parsePositiveNumber("duration", args.duration),
     warmupSeconds: parseWarmup(args.warmup),
-    ports: new UdpPortAllocator(parsePort("port-base", args["port-base"])),
+    ports: new UdpPortAllocator(parsePort("port-base", args["port-base"]), parseClock(args.clock)),
     transport: args.transport as BenchTransport,
     givenPid: args["server-pid"] === undefined ? null : parseInteger("server-pid", args["server-pid"], 1, 2 ** 22),
   };
+}
+
+function parseClock(value: string): ArrivalClock {
+  if (value === "kernel" && !KernelStampedSockets.supported) {
+    throw new UsageError("--clock kernel needs Linux with glibc (SO_TIMESTAMPNS through libc); use --clock callback");
+  }
+  return value as ArrivalClock;
 }
 
 function parseWarmup(value: string): number {

@@ -3,13 +3,16 @@
 // over 127.0.0.1 from connected sockets in one `sendMany` per frame, as `rtsp serve` sends them. One stream is
 // paced like the server's isolated deadlines (timer, then a busy wait); more streams are spread over the period
 // and sent by a 1 ms timer, like its crowded ones. Prints the sender's CPU and, per stream, the deviation of each
-// frame's last datagram from the stream's median phase (the same statistic as `rtsp bench`). With --gso each frame
-// leaves in one UDP GSO send from the server's own GSO socket instead.
+// frame's last datagram from the stream's median phase (the same statistic as `rtsp bench`), its arrival timed by
+// the kernel (as `rtsp bench` does on Linux) or, with --clock callback, by the receiver's callback. With --gso each
+// frame leaves in one UDP GSO send from the server's own GSO socket instead.
 //
-//   bun scripts/loopback-floor.ts [--streams 1] [--seconds 20] [--base-port 47000] [--gso]
+//   bun scripts/loopback-floor.ts [--streams 1] [--seconds 20] [--base-port 47000] [--gso] [--clock kernel|callback]
 import { parseArgs } from "node:util";
 import type { FrameArrival } from "../lib/client/frame-timing.ts";
+import { KernelStampedSockets } from "../lib/bench/kernel-stamped-sockets.ts";
 import { scheduleDeviations, summarizeDeviations } from "../lib/bench/pacing.ts";
+import { defaultArrivalClock } from "../lib/bench/udp-ports.ts";
 import { GsoSocket } from "../lib/server/gso-socket.ts";
 import { BunRtpSocket, type RtpSocket } from "../lib/server/udp-transport.ts";
 
@@ -25,6 +28,7 @@ const { values } = parseArgs({
     "base-port": { type: "string", default: "47000" },
     receive: { type: "boolean", default: false },
     gso: { type: "boolean", default: false },
+    clock: { type: "string", default: defaultArrivalClock },
   },
 });
 const streams = Number(values.streams);
@@ -37,20 +41,21 @@ else await send();
 /** Child process: one socket per stream; logs each frame's last datagram, prints the statistics as JSON. */
 async function receive(): Promise<void> {
   const arrivals: FrameArrival[][] = Array.from({ length: streams }, () => []);
+  const stamped = values.clock === "kernel" ? new KernelStampedSockets() : undefined;
   for (let i = 0; i < streams; i++) {
     const log = arrivals[i];
-    await Bun.udpSocket({
-      hostname: "127.0.0.1",
-      port: basePort + i,
-      socket: {
-        data(_socket, datagram) {
-          if (datagram[0] === 1) log.push({ number: log.length, arrivalMs: performance.now() });
-        },
-      },
-    });
+    const onDatagram = (datagram: Uint8Array, arrivalMs: number) => {
+      if (datagram[0] === 1) log.push({ number: log.length, arrivalMs });
+    };
+    if (stamped) {
+      stamped.bind("127.0.0.1", basePort + i, onDatagram);
+    } else {
+      await Bun.udpSocket({ hostname: "127.0.0.1", port: basePort + i, socket: { data: (_socket, datagram) => onDatagram(datagram, performance.now()) } });
+    }
   }
   process.stdout.write("ready\n");
   await Bun.sleep(seconds * 1000 + 1000);
+  stamped?.drain();
   const deviation = summarizeDeviations(arrivals.flatMap((frames) => scheduleDeviations(frames, PERIOD_MS)));
   const frames = arrivals.reduce((sum, log) => sum + log.length, 0);
   const cpu = process.cpuUsage();
@@ -110,5 +115,5 @@ async function send(): Promise<void> {
   console.log(`streams ${streams}, ${seconds} s, ${values.gso ? "GSO" : "sendMany"}: ${received.frames} of ${sent} frames received`);
   console.log(`sender CPU ${((cpu.user + cpu.system) / elapsed).toFixed(1)} % of a core (user ${(cpu.user / elapsed).toFixed(1)}, system ${(cpu.system / elapsed).toFixed(1)})`);
   console.log(`receiver CPU ${((received.cpuSeconds * 1e6) / elapsed).toFixed(1)} % of a core (with its start-up)`);
-  console.log(`deviation from each stream's median phase: p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max)} ms`);
+  console.log(`deviation from each stream's median phase (${values.clock} clock): p50 ${ms(p50)} ms, p99 ${ms(p99)} ms, max ${ms(max)} ms`);
 }

@@ -4,7 +4,7 @@ import { measureStream, poolStreams, type PooledPacing, type StreamPacing } from
 import { ProbeStream, type BenchTransport } from "./probe-stream.ts";
 import { ProcessSampler, type ProcessUsage } from "./proc-stat.ts";
 import { buildTimeline, type TimelinePoint } from "./timeline.ts";
-import type { UdpPortAllocator } from "./udp-ports.ts";
+import type { ArrivalClock, UdpPortAllocator } from "./udp-ports.ts";
 
 export interface BenchStepOptions {
   url: string;
@@ -36,6 +36,8 @@ export interface BenchStepReport {
   /** The measurement window: from the last PLAY reply (every stream playing) plus the warm-up, to the end of the run. */
   windowSeconds: number;
   periodMs: number;
+  /** Whose time the arrivals are: the kernel's (UDP where it can be read) or the measuring callback's. */
+  arrivalClock: ArrivalClock;
   pacing: PooledPacing;
   server: ProcessUsage | null;
   /** The bench process itself, % of one core over the window: near 100 means the measurer, not the server, limits. */
@@ -46,9 +48,9 @@ export interface BenchStepReport {
 
 const TEARDOWN_BATCH = 100;
 /**
- * How long a throwaway stream plays before the measured ones. A frame's arrival is stamped when its callback runs, so
- * the measurer's own first-call work (JIT compilation of the reply and packet paths, ~2-3 ms) would otherwise land in
- * the first stream's first frame.
+ * How long a throwaway stream plays before the measured ones. Where a frame's arrival is stamped when its callback runs
+ * (TCP, or `--clock callback`), the measurer's own first-call work (JIT compilation of the reply and packet paths,
+ * ~2-3 ms) would otherwise land in the first stream's first frame.
  */
 const MEASURER_WARM_UP_MS = 500;
 
@@ -85,6 +87,7 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
   const windowEnd = performance.now();
   const cpu = process.cpuUsage(cpuBefore);
   const server = serverSampler?.stop() ?? null;
+  options.ports.drain();
 
   const windowed = streams.map((stream) => stream.arrivals.between(windowStart, windowEnd));
   for (let first = 0; first < streams.length; first += TEARDOWN_BATCH) {
@@ -106,6 +109,7 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
     warmupSeconds: options.warmupSeconds,
     windowSeconds: windowMs / 1000,
     periodMs,
+    arrivalClock: options.transport === "udp" ? options.ports.clock : "callback",
     pacing: poolStreams(measured),
     server,
     measurer: { cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / windowMs },

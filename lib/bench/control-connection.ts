@@ -11,6 +11,8 @@ export interface TimedResponse {
   response: RtspResponse;
   /** performance.now() when the bytes that completed the reply arrived. */
   arrivalMs: number;
+  /** performance.now() just before the request was written: the server cannot have had it earlier. */
+  sentMs: number;
 }
 
 /** The lab server ends replies without a blank line: a reply still pending after this much quiet is taken as whole. */
@@ -20,6 +22,7 @@ interface Pending {
   resolve(reply: TimedResponse): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
+  sentMs: number;
 }
 
 export class ControlConnection {
@@ -78,7 +81,7 @@ export class ControlConnection {
     );
     return new Promise<TimedResponse>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(new Error(`${method}: no reply within ${timeoutMs} ms`)), timeoutMs);
-      this.pending = { resolve, reject, timer };
+      this.pending = { resolve, reject, timer, sentMs: performance.now() };
       this.write(bytes);
     });
   }
@@ -120,13 +123,13 @@ export class ControlConnection {
     }
   }
 
-  private settle(outcome: TimedResponse | Error): void {
+  private settle(outcome: Omit<TimedResponse, "sentMs"> | Error): void {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
     if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve(outcome);
+    else pending.resolve({ ...outcome, sentMs: pending.sentMs });
   }
 
   private fail(error: Error): void {

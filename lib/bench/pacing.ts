@@ -84,7 +84,7 @@ export function countLostFrames(frames: readonly FrameArrival[]): number {
 export interface StreamRecord {
   /** In arrival order. */
   frames: readonly FrameArrival[];
-  /** From the PLAY reply to the stream's very first frame (which may precede `frames` when they are a window). */
+  /** From the PLAY request to the stream's very first frame (which may precede `frames` when they are a window). */
   firstFrameAfterPlayMs: number | null;
 }
 

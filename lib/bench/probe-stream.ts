@@ -28,6 +28,8 @@ export class ProbeStream {
   packets = 0;
   /** From SDP a=framerate when the server gives one, else the 50 ms target. */
   periodMs = DEFAULT_PERIOD_MS;
+  /** When the PLAY request was written, and when its reply arrived. */
+  playSentMs: number | null = null;
   playReplyMs: number | null = null;
   firstFrameMs: number | null = null;
   private firstTimestamp: number | undefined;
@@ -51,8 +53,13 @@ export class ProbeStream {
     return stream;
   }
 
+  /**
+   * From writing PLAY to frame 0's arrival. The issue's measure starts at the reply, but the reply's arrival is only
+   * known as a callback time (Bun's TCP socket gives no kernel stamp) while frame 0's may be the kernel's: the
+   * request is the one moment both clocks agree on. It is earlier than the reply, so this is an upper bound.
+   */
   get firstFrameAfterPlayMs(): number | null {
-    return this.playReplyMs === null || this.firstFrameMs === null ? null : this.firstFrameMs - this.playReplyMs;
+    return this.playSentMs === null || this.firstFrameMs === null ? null : this.firstFrameMs - this.playSentMs;
   }
 
   /** TEARDOWN (best effort: a server that already ended the session is fine), then close every socket. */
@@ -84,6 +91,7 @@ export class ProbeStream {
     this.session = sessionOf(expectOk("SETUP", setup.response));
     const play = await this.control.request("PLAY", this.aggregateUri, [["Session", this.session]]);
     expectOk("PLAY", play.response);
+    this.playSentMs = play.sentMs;
     this.playReplyMs = play.arrivalMs;
   }
 
@@ -116,6 +124,7 @@ export class ProbeStream {
       ["Range", "npt=0-"],
     ]);
     expectOk("PLAY", play.response);
+    this.playSentMs = play.sentMs;
     this.playReplyMs = play.arrivalMs;
     this.keepAlive = setInterval(() => {
       this.control?.request("GET_PARAMETER", this.aggregateUri, [["Session", this.session]]).catch(() => {});

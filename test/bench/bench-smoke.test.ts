@@ -4,6 +4,7 @@ import { afterAll, expect, test } from "bun:test";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { KernelStampedSockets } from "../../lib/bench/kernel-stamped-sockets.ts";
 
 const workDir = mkdtempSync(join(tmpdir(), "rtsp-bench-"));
 afterAll(() => rmSync(workDir, { recursive: true, force: true }));
@@ -29,6 +30,7 @@ test(
     expect(report.steps).toHaveLength(1);
     const [step] = report.steps;
     expect(step).toMatchObject({ clients: 2, streamsPlaying: 2, setupFailures: 0, dialect: "rtsp", transport: "udp", periodMs: 50 });
+    expect(step.arrivalClock).toBe(KernelStampedSockets.supported ? "kernel" : "callback");
     expect(step.streams).toHaveLength(2);
     for (const stream of step.streams) {
       expect(stream.framesReceived).toBeGreaterThan(10);

@@ -2,7 +2,8 @@
 // read as the 4th word of the Transport line, one datagram per frame with the frame number as sequence number.
 import { afterEach, expect, test } from "bun:test";
 import { ProbeStream } from "../../lib/bench/probe-stream.ts";
-import { UdpPortAllocator } from "../../lib/bench/udp-ports.ts";
+import { KernelStampedSockets } from "../../lib/bench/kernel-stamped-sockets.ts";
+import { UdpPortAllocator, type ArrivalClock } from "../../lib/bench/udp-ports.ts";
 
 const SENT_FRAMES = [1, 2, 4, 5]; // frame 3 is "lost"
 
@@ -42,16 +43,19 @@ async function startLabStandIn(host = "127.0.0.1"): Promise<{ port: number; requ
   return { port: listener.port, requests };
 }
 
-test.each([
-  ["127.0.0.1", "127.0.0.1"],
-  ["::1", "[::1]"],
-])("lab dialect on %s: SETUP/PLAY as the lab writes them, one frame per datagram, numbered by sequence", async (host, urlHost) => {
+const clocks: ArrivalClock[] = KernelStampedSockets.supported ? ["kernel", "callback"] : ["callback"];
+const cases = clocks.flatMap((clock) => [
+  ["127.0.0.1", "127.0.0.1", clock],
+  ["::1", "[::1]", clock],
+]);
+
+test.each(cases)("lab dialect on %s (%s clock): SETUP/PLAY as the lab writes them, one frame per datagram, numbered by sequence", async (host, urlHost, clock) => {
   const { port, requests } = await startLabStandIn(host);
   const stream = await ProbeStream.play({
     url: `rtsp://${urlHost}:${port}/movie.Mjpeg`,
     dialect: "lab",
     transport: "udp",
-    ports: new UdpPortAllocator(46000),
+    ports: new UdpPortAllocator(46000, clock as ArrivalClock),
   });
   for (let waited = 0; stream.arrivals.length < SENT_FRAMES.length && waited < 2000; waited += 10) await Bun.sleep(10);
   await stream.close();
@@ -61,8 +65,9 @@ test.each([
   expect(requests[2]).toMatch(/^TEARDOWN movie\.Mjpeg RTSP\/1\.0\nCSeq: 3\nSession: 123456/);
   expect(stream.arrivals.between().map((frame) => frame.number)).toEqual(SENT_FRAMES);
   expect(stream.packets).toBe(SENT_FRAMES.length);
-  expect(stream.playReplyMs).not.toBeNull();
-  expect(stream.firstFrameAfterPlayMs).toBeGreaterThanOrEqual(0);
+  // First frame is timed from the request: the stand-in sends the frames right behind its reply.
+  expect(stream.playSentMs!).toBeLessThanOrEqual(stream.playReplyMs!);
+  expect(stream.firstFrameAfterPlayMs).toBeGreaterThan(0);
 });
 
 test("a refused SETUP is an error naming the method and status", async () => {

@@ -20,6 +20,7 @@ function step(clients: number, setupFailures = 0): BenchStepReport {
     warmupSeconds: 0,
     windowSeconds: 2,
     periodMs: 50,
+    arrivalClock: "kernel",
     pacing: poolStreams([measured]),
     server: { pid: 1, cpuPercent: 3.25, cpuPercentPeak: 5, rssMeanBytes: 40 << 20, rssMaxBytes: 42 << 20 },
     measurer: { cpuPercent: 1.5 },
