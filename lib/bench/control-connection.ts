@@ -11,9 +11,10 @@ export interface TimedResponse {
   response: RtspResponse;
   /** performance.now() when the bytes that completed the reply arrived. */
   arrivalMs: number;
-  /** performance.now() just before the request was written: the server cannot have had it earlier. */
-  sentMs: number;
 }
+
+/** The kernel's arrival time of the next bytes on a socket descriptor (KernelStampedSockets.nextArrival). */
+export type ArrivalStamper = (fd: number) => Promise<number | undefined>;
 
 /** The lab server ends replies without a blank line: a reply still pending after this much quiet is taken as whole. */
 const LAB_REPLY_QUIET_MS = 30;
@@ -22,7 +23,6 @@ interface Pending {
   resolve(reply: TimedResponse): void;
   reject(error: Error): void;
   timer: ReturnType<typeof setTimeout>;
-  sentMs: number;
 }
 
 export class ControlConnection {
@@ -81,9 +81,30 @@ export class ControlConnection {
     );
     return new Promise<TimedResponse>((resolve, reject) => {
       const timer = setTimeout(() => this.settle(new Error(`${method}: no reply within ${timeoutMs} ms`)), timeoutMs);
-      this.pending = { resolve, reject, timer, sentMs: performance.now() };
+      this.pending = { resolve, reject, timer };
       this.write(bytes);
     });
+  }
+
+  /**
+   * `request`, with the reply's kernel arrival time as well (undefined when it cannot be read). Bun's reading is paused
+   * from before the request leaves until `stamp` has peeked at the reply, so the reply is still queued in the kernel
+   * when its time is read. Uses the descriptor Bun's TCP sockets carry (`fd`, not in Bun's types): without one, no time.
+   */
+  async requestWithArrival(method: string, uri: string, headers: HeaderList, stamp: ArrivalStamper): Promise<TimedResponse & { kernelArrivalMs?: number }> {
+    const socket = this.socket;
+    const fd = (socket as { fd?: unknown } | undefined)?.fd;
+    if (!socket || typeof fd !== "number" || fd < 0) return this.request(method, uri, headers);
+    socket.pause();
+    const reply = this.request(method, uri, headers);
+    reply.catch(() => {}); // awaited below; this only keeps a rejection during the stamp from counting as unhandled
+    let kernelArrivalMs: number | undefined;
+    try {
+      kernelArrivalMs = await stamp(fd);
+    } finally {
+      socket.resume();
+    }
+    return { ...(await reply), kernelArrivalMs };
   }
 
   close(): void {
@@ -123,13 +144,13 @@ export class ControlConnection {
     }
   }
 
-  private settle(outcome: Omit<TimedResponse, "sentMs"> | Error): void {
+  private settle(outcome: TimedResponse | Error): void {
     const pending = this.pending;
     if (!pending) return;
     this.pending = undefined;
     clearTimeout(pending.timer);
     if (outcome instanceof Error) pending.reject(outcome);
-    else pending.resolve({ ...outcome, sentMs: pending.sentMs });
+    else pending.resolve(outcome);
   }
 
   private fail(error: Error): void {

@@ -4,16 +4,20 @@
 // loopback a bare sender measured that way never got below ~1 ms p99 on this 2-core machine, while tcpdump showed
 // its sends within 0.13 ms (BENCHMARKS.md, eighth round). With the kernel's time the reading can wait: one epoll
 // set, drained every few milliseconds, reads every socket's queue with recvmmsg, keeping only each datagram's first
-// bytes (the RTP header is all the bench looks at) and its time.
+// bytes (the RTP header is all the bench looks at) and its time. The same set times a PLAY reply on the RTSP
+// connection (nextArrival), so that "first frame after the reply" compares two kernel times.
 import { ptr, type Pointer } from "bun:ffi";
 import type { DatagramHandler, ReceiveSocket } from "./udp-ports.ts";
-import { CMSG_HEADER_BYTES, IOVEC_BYTES, libc, MSG_DONTWAIT, MSGHDR_BYTES, openUdpSocket, SOL_SOCKET, socketAddress, socketError, writePointer } from "../net/libc.ts";
+import { CMSG_HEADER_BYTES, errno, IOVEC_BYTES, libc, MSG_DONTWAIT, MSGHDR_BYTES, openUdpSocket, SOL_SOCKET, socketAddress, socketError, writePointer } from "../net/libc.ts";
 
 const SO_TIMESTAMPNS = 35;
 const SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
 const CLOCK_REALTIME = 0;
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
+const EPOLL_CTL_DEL = 2;
+const MSG_PEEK = 0x2;
+const EAGAIN = 11;
 const EPOLLIN = 1;
 /** struct epoll_event is packed on x86_64 (u32 events, u64 data: 12 bytes) and naturally aligned on aarch64 (16). */
 const EPOLL_EVENT_BYTES = process.arch === "x64" ? 12 : 16;
@@ -81,6 +85,8 @@ export class KernelStampedSockets {
 
   private epoll = -1;
   private readonly handlers = new Map<number, DatagramHandler>();
+  /** TCP sockets waiting for their next bytes' arrival time (nextArrival). */
+  private readonly peeks = new Map<number, (arrivalMs: number | undefined) => void>();
   private buffers: ReceiveBuffers | undefined;
   private readonly events = new DataView(new ArrayBuffer(MAX_EVENTS * EPOLL_EVENT_BYTES));
   private readonly eventsPointer = ptr(this.events);
@@ -100,22 +106,12 @@ export class KernelStampedSockets {
     if (!libc) throw Object.assign(new Error("kernel arrival times need Linux with glibc"), { code: "ENOTSUP" });
     const address = socketAddress(hostname, port);
     if (!address) throw Object.assign(new Error(`not an IP address: ${hostname}`), { code: "EINVAL" });
-    if (this.epoll < 0) {
-      this.epoll = libc.epoll_create1(EPOLL_CLOEXEC);
-      if (this.epoll < 0) throw socketError("epoll_create1");
-      this.buffers ??= new ReceiveBuffers();
-      this.timer = setInterval(() => this.drain(), this.pollMs);
-    }
     const { fd, port: boundPort } = openUdpSocket(address);
-    const event = new Uint8Array(new ArrayBuffer(16));
-    const view = new DataView(event.buffer);
-    view.setUint32(0, EPOLLIN, true);
-    view.setUint32(EPOLL_DATA_OFFSET, fd, true);
-    const on = new Int32Array(new ArrayBuffer(4)).fill(1);
-    if (libc.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, ptr(on), 4) < 0 || libc.epoll_ctl(this.epoll, EPOLL_CTL_ADD, fd, ptr(event)) < 0) {
-      const error = socketError("SO_TIMESTAMPNS");
+    this.endPeek(fd, undefined); // the number of a TCP socket that closed while peeked at, now reused
+    try {
+      this.watch(fd);
+    } catch (error) {
       libc.close(fd);
-      this.releaseEpollIfIdle();
       throw error;
     }
     this.handlers.set(fd, onDatagram);
@@ -132,6 +128,49 @@ export class KernelStampedSockets {
     };
   }
 
+  /**
+   * The kernel's arrival time of the next bytes on a connected TCP socket that someone else reads (Bun's), on the
+   * performance.now() clock; undefined when none come within `timeoutMs` or the time cannot be read. The bytes are
+   * only peeked at (MSG_PEEK) and stay queued: the owner must not read them until this settles (Bun: `pause()`).
+   */
+  nextArrival(fd: number, timeoutMs: number): Promise<number | undefined> {
+    if (!libc || this.peeks.has(fd)) return Promise.resolve(undefined);
+    try {
+      this.watch(fd);
+    } catch {
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => this.endPeek(fd, undefined), timeoutMs);
+      this.peeks.set(fd, (arrivalMs) => {
+        clearTimeout(timer);
+        resolve(arrivalMs);
+      });
+    });
+  }
+
+  /** SO_TIMESTAMPNS on, and into the epoll set (made on first use, with its drain timer). */
+  private watch(fd: number): void {
+    if (this.epoll < 0) {
+      this.epoll = libc!.epoll_create1(EPOLL_CLOEXEC);
+      if (this.epoll < 0) throw socketError("epoll_create1");
+      this.buffers ??= new ReceiveBuffers();
+      this.timer = setInterval(() => this.drain(), this.pollMs);
+    }
+    const event = new DataView(new ArrayBuffer(16));
+    event.setUint32(0, EPOLLIN, true);
+    event.setUint32(EPOLL_DATA_OFFSET, fd, true);
+    const on = new Int32Array(new ArrayBuffer(4)).fill(1);
+    if (libc!.setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, ptr(on), 4) < 0) throw this.failWatch("SO_TIMESTAMPNS");
+    if (libc!.epoll_ctl(this.epoll, EPOLL_CTL_ADD, fd, ptr(event)) < 0) throw this.failWatch("epoll_ctl");
+  }
+
+  private failWatch(call: string): Error {
+    const error = socketError(call);
+    this.releaseEpollIfIdle();
+    return error;
+  }
+
   /** Reads every datagram queued now on every socket: call it before reading results, so none is left behind. */
   drain(): void {
     if (this.epoll < 0) return;
@@ -141,7 +180,9 @@ export class KernelStampedSockets {
     for (;;) {
       const ready = libc!.epoll_wait(this.epoll, this.eventsPointer, MAX_EVENTS, 0);
       for (let i = 0; i < ready; i++) {
-        this.readSocket(this.events.getUint32(i * EPOLL_EVENT_BYTES + EPOLL_DATA_OFFSET, true), realtimeOffsetMs);
+        const fd = this.events.getUint32(i * EPOLL_EVENT_BYTES + EPOLL_DATA_OFFSET, true);
+        if (this.peeks.has(fd)) this.peek(fd, realtimeOffsetMs);
+        else this.readSocket(fd, realtimeOffsetMs);
       }
       if (ready < MAX_EVENTS) return;
     }
@@ -167,8 +208,27 @@ export class KernelStampedSockets {
     }
   }
 
+  /** The first queued segment's time, its bytes left where they are. */
+  private peek(fd: number, realtimeOffsetMs: number): void {
+    const buffers = this.buffers!;
+    buffers.resetControls();
+    const count = libc!.recvmmsg(fd, buffers.messagesPointer, 1, MSG_PEEK | MSG_DONTWAIT, null);
+    if (count < 0 && errno() === EAGAIN) return; // woken for nothing: wait on
+    const stampMs = count === 1 ? buffers.stampMs(0) : undefined;
+    this.endPeek(fd, stampMs === undefined ? undefined : stampMs - realtimeOffsetMs);
+  }
+
+  private endPeek(fd: number, arrivalMs: number | undefined): void {
+    const settle = this.peeks.get(fd);
+    if (!settle) return;
+    this.peeks.delete(fd);
+    libc!.epoll_ctl(this.epoll, EPOLL_CTL_DEL, fd, this.eventsPointer);
+    this.releaseEpollIfIdle();
+    settle(arrivalMs);
+  }
+
   private releaseEpollIfIdle(): void {
-    if (this.handlers.size > 0 || this.epoll < 0) return;
+    if (this.handlers.size > 0 || this.peeks.size > 0 || this.epoll < 0) return;
     clearInterval(this.timer);
     libc!.close(this.epoll);
     this.epoll = -1;

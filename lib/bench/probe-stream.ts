@@ -3,7 +3,7 @@
 // these fit in one process.
 import { parseStreamUrl, resolveControlUrl } from "../client/rtsp-url.ts";
 import { JPEG_CLOCK_RATE } from "../rtp/packet.ts";
-import { getHeader, type RtspResponse } from "../rtsp/message.ts";
+import { getHeader, type HeaderList, type RtspResponse } from "../rtsp/message.ts";
 import { parseSessionHeader } from "../rtsp/session-header.ts";
 import { parseSdp } from "../sdp/session-description.ts";
 import { ArrivalLog } from "./arrival-log.ts";
@@ -22,15 +22,17 @@ export interface ProbeOptions {
 const DEFAULT_PERIOD_MS = 50;
 /** Well inside the usual 60 s session timeout: the bench sends no RTCP receiver reports to keep sessions alive. */
 const KEEP_ALIVE_MS = 20_000;
+const REPLY_TIMEOUT_MS = 10_000;
 
 export class ProbeStream {
   readonly arrivals = new ArrivalLog();
   packets = 0;
   /** From SDP a=framerate when the server gives one, else the 50 ms target. */
   periodMs = DEFAULT_PERIOD_MS;
-  /** When the PLAY request was written, and when its reply arrived. */
-  playSentMs: number | null = null;
+  /** When the PLAY reply reached the measuring callback (the window starts from it). */
   playReplyMs: number | null = null;
+  /** When it reached this machine, on the frames' clock: the kernel's when the frames are kernel-stamped. */
+  playReplyArrivalMs: number | null = null;
   firstFrameMs: number | null = null;
   private firstTimestamp: number | undefined;
   private control: ControlConnection | undefined;
@@ -53,13 +55,9 @@ export class ProbeStream {
     return stream;
   }
 
-  /**
-   * From writing PLAY to frame 0's arrival. The issue's measure starts at the reply, but the reply's arrival is only
-   * known as a callback time (Bun's TCP socket gives no kernel stamp) while frame 0's may be the kernel's: the
-   * request is the one moment both clocks agree on. It is earlier than the reply, so this is an upper bound.
-   */
+  /** From the PLAY reply's arrival to the first frame's, both on one clock; null when either is unknown. */
   get firstFrameAfterPlayMs(): number | null {
-    return this.playSentMs === null || this.firstFrameMs === null ? null : this.firstFrameMs - this.playSentMs;
+    return this.playReplyArrivalMs === null || this.firstFrameMs === null ? null : this.firstFrameMs - this.playReplyArrivalMs;
   }
 
   /** TEARDOWN (best effort: a server that already ended the session is fine), then close every socket. */
@@ -89,10 +87,7 @@ export class ProbeStream {
     this.aggregateUri = stream.labName;
     const setup = await this.control.request("SETUP", this.aggregateUri, [["Transport", `RTP/UDP; client_port= ${rtp.port}`]]);
     this.session = sessionOf(expectOk("SETUP", setup.response));
-    const play = await this.control.request("PLAY", this.aggregateUri, [["Session", this.session]]);
-    expectOk("PLAY", play.response);
-    this.playSentMs = play.sentMs;
-    this.playReplyMs = play.arrivalMs;
+    expectOk("PLAY", await this.play(this.aggregateUri, [["Session", this.session]], true));
   }
 
   private async playStandard(): Promise<void> {
@@ -119,16 +114,29 @@ export class ProbeStream {
     }
     const setup = await this.control.request("SETUP", trackUri, [["Transport", transport]]);
     this.session = sessionOf(expectOk("SETUP", setup.response));
-    const play = await this.control.request("PLAY", resolveControlUrl(this.aggregateUri, sdp.control), [
-      ["Session", this.session],
-      ["Range", "npt=0-"],
-    ]);
-    expectOk("PLAY", play.response);
-    this.playSentMs = play.sentMs;
-    this.playReplyMs = play.arrivalMs;
+    const playUri = resolveControlUrl(this.aggregateUri, sdp.control);
+    expectOk("PLAY", await this.play(playUri, [["Session", this.session], ["Range", "npt=0-"]], !tcp));
     this.keepAlive = setInterval(() => {
       this.control?.request("GET_PARAMETER", this.aggregateUri, [["Session", this.session]]).catch(() => {});
     }, KEEP_ALIVE_MS);
+  }
+
+  /**
+   * Sends PLAY and times its reply. Frames stamped by the kernel (UDP) need the reply's kernel time too: a callback
+   * time would carry the measurer's own delay in reading it and put the first frame before the reply.
+   */
+  private async play(uri: string, headers: HeaderList, udp: boolean): Promise<RtspResponse> {
+    const control = this.control!;
+    const kernel = udp ? this.options.ports.kernel : undefined;
+    if (kernel) {
+      const play = await control.requestWithArrival("PLAY", uri, headers, (fd) => kernel.nextArrival(fd, REPLY_TIMEOUT_MS));
+      this.playReplyMs = play.arrivalMs;
+      this.playReplyArrivalMs = play.kernelArrivalMs ?? null;
+      return play.response;
+    }
+    const play = await control.request("PLAY", uri, headers, REPLY_TIMEOUT_MS);
+    this.playReplyMs = this.playReplyArrivalMs = play.arrivalMs;
+    return play.response;
   }
 
   /** Hot path: read the three header fields in place instead of decoding the packet. */

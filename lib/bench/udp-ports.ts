@@ -19,19 +19,20 @@ export const defaultArrivalClock: ArrivalClock = KernelStampedSockets.supported 
 const BIND_ATTEMPTS = 200;
 
 export class UdpPortAllocator {
-  private readonly stamped: KernelStampedSockets | undefined;
+  /** The kernel-stamped sockets, when the clock is the kernel's: also what times a PLAY reply on that clock. */
+  readonly kernel: KernelStampedSockets | undefined;
 
   constructor(
     private next: number,
     readonly clock: ArrivalClock = defaultArrivalClock,
   ) {
     if (clock === "kernel" && !KernelStampedSockets.supported) throw new Error("kernel arrival times need Linux with glibc");
-    this.stamped = clock === "kernel" ? new KernelStampedSockets() : undefined;
+    this.kernel = clock === "kernel" ? new KernelStampedSockets() : undefined;
   }
 
   /** Hands every datagram already arrived to its handler, so results read next miss none. */
   drain(): void {
-    this.stamped?.drain();
+    this.kernel?.drain();
   }
 
   /**
@@ -57,7 +58,7 @@ export class UdpPortAllocator {
 
   private async bindOrUndefined(hostname: string, port: number, onDatagram: DatagramHandler): Promise<ReceiveSocket | undefined> {
     try {
-      if (this.stamped) return this.stamped.bind(hostname, port, onDatagram);
+      if (this.kernel) return this.kernel.bind(hostname, port, onDatagram);
       return await Bun.udpSocket({
         hostname,
         port,

@@ -115,6 +115,54 @@ describe.skipIf(!KernelStampedSockets.supported)("KernelStampedSockets", () => {
     expect(() => sockets.bind("localhost", 0, () => {})).toThrow(expect.objectContaining({ code: "EINVAL" }));
   });
 
+  test("nextArrival: the kernel's time of a paused Bun TCP socket's next bytes, which stay for Bun to read", async () => {
+    const sockets = new KernelStampedSockets(5);
+    let writtenAt = [0, 0];
+    const listener = Bun.listen({
+      hostname: LOOPBACK,
+      port: 0,
+      socket: {
+        open(server) {
+          setTimeout(() => {
+            const before = performance.now();
+            server.write("RTSP/1.0 200 OK\r\n\r\n");
+            writtenAt = [before, performance.now()];
+          }, 40);
+        },
+        data() {},
+      },
+    });
+    const received: string[] = [];
+    const client = await Bun.connect({ hostname: LOOPBACK, port: listener.port, socket: { data: (_socket, chunk) => void received.push(chunk.toString()) } });
+    try {
+      client.pause();
+      const arrivalMs = await sockets.nextArrival((client as unknown as { fd: number }).fd, 2000);
+      expect(received).toEqual([]);
+      expect(arrivalMs).toBeDefined();
+      expect(arrivalMs!).toBeGreaterThan(writtenAt[0] - 1);
+      expect(arrivalMs!).toBeLessThan(writtenAt[1] + 1);
+      client.resume();
+      for (let waited = 0; received.length === 0 && waited < 1000; waited += 5) await Bun.sleep(5);
+      expect(received.join("")).toBe("RTSP/1.0 200 OK\r\n\r\n");
+    } finally {
+      client.end();
+      listener.stop(true);
+    }
+  });
+
+  test("nextArrival gives up after its timeout when nothing comes", async () => {
+    const sockets = new KernelStampedSockets(5);
+    const listener = Bun.listen({ hostname: LOOPBACK, port: 0, socket: { data() {} } });
+    const client = await Bun.connect({ hostname: LOOPBACK, port: listener.port, socket: { data() {} } });
+    try {
+      client.pause();
+      expect(await sockets.nextArrival((client as unknown as { fd: number }).fd, 30)).toBeUndefined();
+    } finally {
+      client.end();
+      listener.stop(true);
+    }
+  });
+
   test("IPv6", async () => {
     const sockets = new KernelStampedSockets(NO_POLL_MS);
     const { socket, heads } = bindRecording(sockets, 0, "::1");
