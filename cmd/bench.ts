@@ -89,8 +89,7 @@ async function runSteps(
       const dialect: BenchDialect = args.dialect === "auto" ? await detectDialect(url) : (args.dialect as BenchDialect);
       const warmup = warmupSeconds ? ` after ${warmupSeconds} s warm-up` : "";
       const lower = dialect === "lab" ? "udp" : transport;
-      const clock = lower === "udp" ? ports.clock : "callback";
-      consola.info(`${clients} client(s) → ${url} (${dialect}, ${lower}, ${clock} arrival times), ${durationSeconds} s${warmup}`);
+      consola.info(`${clients} client(s) → ${url} (${dialect}, ${lower}, ${ports.clockFor(lower)} arrival times), ${durationSeconds} s${warmup}`);
       steps.push(
         await runBenchStep({
           url,
@@ -98,7 +97,7 @@ async function runSteps(
           durationSeconds,
           warmupSeconds,
           dialect,
-          transport: dialect === "lab" ? "udp" : transport,
+          transport: lower,
           ports,
           serverPid: local?.pid ?? givenPid,
           setupBatch: SETUP_BATCH,

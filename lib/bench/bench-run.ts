@@ -109,7 +109,7 @@ export async function runBenchStep(options: BenchStepOptions): Promise<BenchStep
     warmupSeconds: options.warmupSeconds,
     windowSeconds: windowMs / 1000,
     periodMs,
-    arrivalClock: options.transport === "udp" ? options.ports.clock : "callback",
+    arrivalClock: options.ports.clockFor(options.transport),
     pacing: poolStreams(measured),
     server,
     measurer: { cpuPercent: (100 * (cpu.user + cpu.system)) / 1000 / windowMs },

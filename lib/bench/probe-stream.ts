@@ -87,7 +87,7 @@ export class ProbeStream {
     this.aggregateUri = stream.labName;
     const setup = await this.control.request("SETUP", this.aggregateUri, [["Transport", `RTP/UDP; client_port= ${rtp.port}`]]);
     this.session = sessionOf(expectOk("SETUP", setup.response));
-    expectOk("PLAY", await this.play(this.aggregateUri, [["Session", this.session]], true));
+    expectOk("PLAY", await this.sendPlay(this.aggregateUri, [["Session", this.session]], true));
   }
 
   private async playStandard(): Promise<void> {
@@ -115,7 +115,7 @@ export class ProbeStream {
     const setup = await this.control.request("SETUP", trackUri, [["Transport", transport]]);
     this.session = sessionOf(expectOk("SETUP", setup.response));
     const playUri = resolveControlUrl(this.aggregateUri, sdp.control);
-    expectOk("PLAY", await this.play(playUri, [["Session", this.session], ["Range", "npt=0-"]], !tcp));
+    expectOk("PLAY", await this.sendPlay(playUri, [["Session", this.session], ["Range", "npt=0-"]], !tcp));
     this.keepAlive = setInterval(() => {
       this.control?.request("GET_PARAMETER", this.aggregateUri, [["Session", this.session]]).catch(() => {});
     }, KEEP_ALIVE_MS);
@@ -125,7 +125,7 @@ export class ProbeStream {
    * Sends PLAY and times its reply. Frames stamped by the kernel (UDP) need the reply's kernel time too: a callback
    * time would carry the measurer's own delay in reading it and put the first frame before the reply.
    */
-  private async play(uri: string, headers: HeaderList, udp: boolean): Promise<RtspResponse> {
+  private async sendPlay(uri: string, headers: HeaderList, udp: boolean): Promise<RtspResponse> {
     const control = this.control!;
     const kernel = udp ? this.options.ports.kernel : undefined;
     if (kernel) {

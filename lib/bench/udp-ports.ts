@@ -30,6 +30,11 @@ export class UdpPortAllocator {
     this.kernel = clock === "kernel" ? new KernelStampedSockets() : undefined;
   }
 
+  /** The clock a stream's frames are timed by: interleaved (TCP) frames come through Bun's callbacks whatever the choice. */
+  clockFor(transport: "udp" | "tcp"): ArrivalClock {
+    return transport === "udp" ? this.clock : "callback";
+  }
+
   /** Hands every datagram already arrived to its handler, so results read next miss none. */
   drain(): void {
     this.kernel?.drain();
