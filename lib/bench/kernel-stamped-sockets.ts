@@ -8,7 +8,7 @@
 // connection (nextArrival), so that "first frame after the reply" compares two kernel times.
 import { ptr, type Pointer } from "bun:ffi";
 import type { DatagramHandler, ReceiveSocket } from "./udp-ports.ts";
-import { CMSG_HEADER_BYTES, errno, IOVEC_BYTES, libc, MSG_DONTWAIT, MSGHDR_BYTES, openUdpSocket, SOL_SOCKET, socketAddress, socketError, writePointer } from "../net/libc.ts";
+import { CMSG_HEADER_BYTES, codedError, EAGAIN, errno, IOVEC_BYTES, libc, MSG_DONTWAIT, MSG_PEEK, MSGHDR_BYTES, openUdpSocket, SOL_SOCKET, socketAddress, socketError, writePointer } from "../net/libc.ts";
 
 const SO_TIMESTAMPNS = 35;
 const SCM_TIMESTAMPNS = SO_TIMESTAMPNS;
@@ -16,8 +16,6 @@ const CLOCK_REALTIME = 0;
 const EPOLL_CLOEXEC = 0o2000000;
 const EPOLL_CTL_ADD = 1;
 const EPOLL_CTL_DEL = 2;
-const MSG_PEEK = 0x2;
-const EAGAIN = 11;
 const EPOLLIN = 1;
 /** struct epoll_event is packed on x86_64 (u32 events, u64 data: 12 bytes) and naturally aligned on aarch64 (16). */
 const EPOLL_EVENT_BYTES = process.arch === "x64" ? 12 : 16;
@@ -103,9 +101,9 @@ export class KernelStampedSockets {
    * failure (`EADDRINUSE` for a taken port).
    */
   bind(hostname: string, port: number, onDatagram: DatagramHandler): ReceiveSocket {
-    if (!libc) throw Object.assign(new Error("kernel arrival times need Linux with glibc"), { code: "ENOTSUP" });
+    if (!libc) throw codedError("kernel arrival times need Linux with glibc", "ENOTSUP");
     const address = socketAddress(hostname, port);
-    if (!address) throw Object.assign(new Error(`not an IP address: ${hostname}`), { code: "EINVAL" });
+    if (!address) throw codedError(`not an IP address: ${hostname}`, "EINVAL");
     const { fd, port: boundPort } = openUdpSocket(address);
     this.endPeek(fd, undefined); // the number of a TCP socket that closed while peeked at, now reused
     try {

@@ -9,7 +9,9 @@ export const SOCK_DGRAM = 2;
 export const SOCK_NONBLOCK = 0o4000;
 export const SOCK_CLOEXEC = 0o2000000;
 export const SOL_SOCKET = 1;
+export const MSG_PEEK = 0x2;
 export const MSG_DONTWAIT = 0x40;
+export const EAGAIN = 11;
 
 // struct msghdr and iovec on LP64 Linux (x86_64, aarch64).
 export const MSGHDR_BYTES = 56;
@@ -18,7 +20,7 @@ export const IOVEC_BYTES = 16;
 export const CMSG_HEADER_BYTES = 16;
 
 const ERRNO_NAMES: Record<number, string> = {
-  11: "EAGAIN",
+  [EAGAIN]: "EAGAIN",
   13: "EACCES",
   22: "EINVAL",
   97: "EAFNOSUPPORT",
@@ -57,11 +59,16 @@ export function errno(): number {
   return read.i32(libc!.__errno_location() as Pointer, 0);
 }
 
-/** The failed call's errno as an Error whose `code` names it, as Bun's and Node's socket errors do. */
+/** An Error with a `code` (EADDRINUSE, EINVAL…), as Bun's and Node's socket errors have. */
+export function codedError(message: string, code: string): Error & { code: string } {
+  return Object.assign(new Error(message), { code });
+}
+
+/** The failed call's errno as a coded Error. */
 export function socketError(call: string): Error & { code: string } {
   const number = errno();
   const code = ERRNO_NAMES[number] ?? `errno ${number}`;
-  return Object.assign(new Error(`${call} ${code}`), { code });
+  return codedError(`${call} ${code}`, code);
 }
 
 /** A sockaddr_in or sockaddr_in6 for an IP literal; undefined when it is not one. Byte 0 holds the family. */

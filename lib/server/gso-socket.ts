@@ -7,7 +7,7 @@
 // refuses GSO at send time (EINVAL on an old kernel, EIO from a device without checksum offload) turns it off for
 // that socket, and the datagrams go one sendmsg each.
 import { ptr, type Pointer } from "bun:ffi";
-import { errno, IOVEC_BYTES, libc, MSG_DONTWAIT, MSGHDR_BYTES, openUdpSocket, socketAddress, socketError, writePointer } from "../net/libc.ts";
+import { codedError, errno, IOVEC_BYTES, libc, MSG_DONTWAIT, MSGHDR_BYTES, openUdpSocket, socketAddress, socketError, writePointer } from "../net/libc.ts";
 
 const SOL_UDP = 17;
 const UDP_SEGMENT = 103;
@@ -56,11 +56,11 @@ export class GsoSocket {
    * the failure (`EADDRINUSE` for a taken port, as Bun's sockets do).
    */
   static open(hostname: string, port: number, remote: { address: string; port: number }): GsoSocket {
-    if (!libc) throw Object.assign(new Error("UDP GSO needs Linux with glibc"), { code: "ENOTSUP" });
+    if (!libc) throw codedError("UDP GSO needs Linux with glibc", "ENOTSUP");
     const local = socketAddress(hostname, port);
     const peer = socketAddress(remote.address, remote.port);
     if (!local || !peer || local[0] !== peer[0]) {
-      throw Object.assign(new Error(`not an address pair for one socket: ${hostname} → ${remote.address}`), { code: "EINVAL" });
+      throw codedError(`not an address pair for one socket: ${hostname} → ${remote.address}`, "EINVAL");
     }
     const { fd, port: boundPort } = openUdpSocket(local);
     if (libc.connect(fd, ptr(peer), peer.length) < 0) {
