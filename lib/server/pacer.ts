@@ -5,7 +5,11 @@
 // 1000 sessions with 1000 different phases cost about one tick per millisecond, not one per deadline. Bun's
 // timers take whole milliseconds and fire ~0.1–1 ms late, so a deadline that stands alone (nothing sent in the
 // `isolationMs` before it: the few-stream case) is reached by arming the timer a little early and busy-waiting
-// the last stretch, at most once per such deadline. Crowded deadlines never spin: they are batched instead,
+// the last stretch, at most once per such deadline. The timer toward it sleeps long only until `approachMs` before
+// the deadline and covers the rest in steps of at most `stepMs`: Bun works out each sleep from a clock it read
+// before running JavaScriptCore's GC timers in the same turn, so a collection there (1–9 ms seen) makes the next
+// timer late by its own length; a short step absorbs that, a single 48 ms timer passed it on to the frame
+// (BENCHMARKS.md, ninth round). Crowded deadlines never spin: they are batched instead,
 // trading up to ~1.5 ms of lateness for an idle CPU between ticks. (Timing the next tick from a batch's start
 // instead of its end halves the median lateness but gave a worse p99 and more CPU at 1000 streams: BENCHMARKS.md.)
 import { DeadlineHeap, type HeapItem } from "./deadline-heap.ts";
@@ -49,6 +53,10 @@ export interface PacerOptions {
   spinMs?: number;
   /** A deadline this long after the previous batch is isolated and gets the busy wait (default 20 ms). */
   isolationMs?: number;
+  /** The timer toward an isolated deadline sleeps until this long before it in one go (default 10 ms)… */
+  approachMs?: number;
+  /** …and the rest in timers of at most this long (default 2 ms). */
+  stepMs?: number;
   clock?: PacerClock;
   /** A run whose sendFrame throws is stopped and reported here; the others keep going. */
   onError?: (error: unknown) => void;
@@ -65,6 +73,8 @@ export class Pacer {
   private readonly earlyMs: number;
   private readonly spinMs: number;
   private readonly isolationMs: number;
+  private readonly approachMs: number;
+  private readonly stepMs: number;
   private readonly clock: PacerClock;
   private readonly onError: (error: unknown) => void;
   private readonly afterBatch: () => void;
@@ -77,6 +87,8 @@ export class Pacer {
     this.earlyMs = options.earlyMs ?? 0.5;
     this.spinMs = options.spinMs ?? 2;
     this.isolationMs = options.isolationMs ?? 20;
+    this.approachMs = options.approachMs ?? 10;
+    this.stepMs = options.stepMs ?? 2;
     this.clock = options.clock ?? realClock;
     this.onError = options.onError ?? (() => {});
     this.afterBatch = options.afterBatch ?? (() => {});
@@ -149,10 +161,16 @@ export class Pacer {
     let delay: number;
     if (ahead <= this.earlyMs) delay = 0;
     // Whole milliseconds, since that is what the timer honours: early enough that the wait covers its lateness.
-    else if (this.isIsolated(due)) delay = Math.max(0, Math.floor(ahead - this.spinMs / 2));
+    else if (this.isIsolated(due)) delay = this.isolatedDelay(ahead);
     // At least 1 ms: a crowded schedule is served by fewer, fuller batches rather than by waking up constantly.
     else delay = Math.max(1, Math.round(ahead - this.earlyMs));
     this.timer = this.clock.setTimer(() => this.tick(), delay);
+  }
+
+  /** Whole milliseconds toward an isolated deadline `ahead` ms away: one long sleep, then short steps, then the wait. */
+  private isolatedDelay(ahead: number): number {
+    if (ahead - this.approachMs > this.stepMs) return Math.floor(ahead - this.approachMs);
+    return Math.max(0, Math.min(this.stepMs, Math.floor(ahead - this.spinMs / 2)));
   }
 
   private tick(): void {
