@@ -197,9 +197,9 @@ describe("Pacer", () => {
   test("a long sleep stretched by a collection does not make an isolated frame late", () => {
     // Bun sleeps toward its next timer from a clock read before JavaScriptCore's GC timers ran in the same turn, so a
     // collection during a sleep makes the timer after it late by the collection's length (up to ~9 ms seen). Here
-    // every timer longer than 2 ms fires 9 ms late: the long sleep must end early enough for that.
+    // every timer longer than the 2 ms steps fires 9 ms late: the long sleep, ending 10 ms early, leaves room for that.
     const clock = new FakeClock();
-    const pacer = new Pacer({ periodMs: 50, clock, spinMs: 2 });
+    const pacer = new Pacer({ periodMs: 50, clock, spinMs: 2, approachMs: 10, stepMs: 2 });
     const sent: Array<[number, number]> = [];
     pacer.start(recordingRun(clock, 11, sent));
     clock.advanceTo(2000, (delayMs) => (delayMs > 2 ? 9 : 0.2));
