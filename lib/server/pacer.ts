@@ -6,12 +6,12 @@
 // timers take whole milliseconds and fire ~0.1–1 ms late, so a deadline that stands alone (nothing sent in the
 // `isolationMs` before it: the few-stream case) is reached by arming the timer a little early and busy-waiting
 // the last stretch, at most once per such deadline. The timer toward it sleeps long only until `approachMs` before
-// the deadline and covers the rest in steps of at most `stepMs`: Bun works out each sleep from a clock it read
-// before running JavaScriptCore's GC timers in the same turn, so a collection there (1–9 ms seen) makes the next
-// timer late by its own length; a short step absorbs that, a single 48 ms timer passed it on to the frame
-// (BENCHMARKS.md, ninth round). Crowded deadlines never spin: they are batched instead,
-// trading up to ~1.5 ms of lateness for an idle CPU between ticks. (Timing the next tick from a batch's start
-// instead of its end halves the median lateness but gave a worse p99 and more CPU at 1000 streams: BENCHMARKS.md.)
+// the deadline and covers the rest in steps of at most `stepMs`: Bun works out each sleep from a clock it read before
+// running JavaScriptCore's GC timers in the same turn, so a collection there makes the next timer late by its own
+// length (timers up to ~13 ms late seen); a short step absorbs that, a single 48 ms timer passed it on to the frame
+// (BENCHMARKS.md, ninth round). Crowded deadlines never spin: they are batched instead, trading up to ~1.5 ms of
+// lateness for an idle CPU between ticks. (Timing the next tick from a batch's start instead of its end halves the
+// median lateness but gave a worse p99 and more CPU at 1000 streams: BENCHMARKS.md.)
 import { DeadlineHeap, type HeapItem } from "./deadline-heap.ts";
 
 export interface PacerClock {
