@@ -33,8 +33,8 @@ def one_run(frames):
         wake = due - SPIN_S
         # time.sleep is clock_nanosleep on CLOCK_MONOTONIC: no event loop, no garbage collector in the way.
         time.sleep(max(0.0, wake - time.monotonic()))
-        latest_wake = max(latest_wake, time.monotonic() - wake)
         now = time.monotonic()
+        latest_wake = max(latest_wake, now - wake)
         while now < due:
             now = time.monotonic()
         lateness.append((now - due) * 1000)
