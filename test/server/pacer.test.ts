@@ -196,7 +196,7 @@ describe("Pacer", () => {
 
   test("a long sleep stretched by a collection does not make an isolated frame late", () => {
     // Bun sleeps toward its next timer from a clock read before JavaScriptCore's GC timers ran in the same turn, so a
-    // collection during a sleep makes the timer after it late by the collection's length (up to ~9 ms seen). Here
+    // collection during a sleep makes the timer after it late by the collection's length (up to ~13 ms seen). Here
     // every timer longer than the 2 ms steps fires 9 ms late: the long sleep, ending 10 ms early, leaves room for that.
     const clock = new FakeClock();
     const pacer = new Pacer({ periodMs: 50, clock, spinMs: 2, approachMs: 10, stepMs: 2 });
